@@ -1,0 +1,149 @@
+"""The England calendar the duties are counted in: working days, months, hours, ages, financial years.
+
+Conventions (DOMAIN.md §0), used by every ruleset:
+
+* A *working day* is Monday to Friday, not an England and Wales bank holiday. Bank holidays come from the
+  maintained ``holidays`` package (``GB``, subdivision ``ENG``), including one-off days such as the Royal
+  Wedding (29 April 2011) and the Diamond Jubilee (5 June 2012).
+* "Within N working days of D": the N-th working day *after* D (D is day 0).
+* "N months after D": calendar-month addition; a day that does not exist in the target month becomes the last
+  day of that month (31 January + 1 month = 28 or 29 February).
+* A child born on 29 February attains an age on 1 March in a common year (``leap_birthday="03-01"``), the
+  reading of the Family Law Reform Act 1969 s.9 usually applied; ``"02-28"`` is offered.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+from typing import Final, Literal
+
+import holidays
+import pendulum
+
+LONDON: Final = pendulum.timezone("Europe/London")
+
+#: The span of years the working-day table covers; dates outside it raise ``ValueError``.
+FIRST_YEAR: Final = 1985
+LAST_YEAR: Final = 2060
+
+LeapBirthday = Literal["03-01", "02-28"]
+
+
+@functools.cache
+def _bank_holidays() -> frozenset[dt.date]:
+    england = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
+    return frozenset(england.keys())
+
+
+@functools.cache
+def _working_day_ordinals() -> list[int]:
+    holidays_ = _bank_holidays()
+    start = dt.date(FIRST_YEAR, 1, 1).toordinal()
+    end = dt.date(LAST_YEAR, 12, 31).toordinal()
+    days: list[int] = []
+    for ordinal in range(start, end + 1):
+        day = dt.date.fromordinal(ordinal)
+        if day.weekday() < 5 and day not in holidays_:
+            days.append(ordinal)
+    return days
+
+
+def is_bank_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is an England and Wales bank holiday (including substitute days)."""
+    return day in _bank_holidays()
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def _check_span(day: dt.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
+        raise ValueError(f"date {day.isoformat()} is outside the calendar's span {FIRST_YEAR}–{LAST_YEAR - 1}")
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day after ``day`` (``day`` itself is day 0; ``n >= 0``; 0 gives ``day``).
+
+    >>> add_working_days(dt.date(2011, 8, 1), 20)   # 29 August 2011 is a bank holiday
+    datetime.date(2011, 8, 30)
+    """
+    if n < 0:
+        raise ValueError("n must be zero or more")
+    if n == 0:
+        return day
+    _check_span(day)
+    days = _working_day_ordinals()
+    index = bisect.bisect_right(days, day.toordinal()) + n - 1
+    return dt.date.fromordinal(days[index])
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """How many working days fall in ``(start, end]`` (negative when ``end`` is before ``start``)."""
+    _check_span(start)
+    _check_span(end)
+    days = _working_day_ordinals()
+    return bisect.bisect_right(days, end.toordinal()) - bisect.bisect_right(days, start.toordinal())
+
+
+def add_days(day: dt.date, n: int) -> dt.date:
+    """``day`` plus ``n`` calendar days."""
+    return day + dt.timedelta(days=n)
+
+
+@functools.lru_cache(maxsize=65536)
+def add_months(day: dt.date, n: int) -> dt.date:
+    """Calendar-month addition, clamped to the last day of a shorter month (pendulum's rule).
+
+    >>> add_months(dt.date(2011, 1, 31), 1)
+    datetime.date(2011, 2, 28)
+    """
+    moved = pendulum.date(day.year, day.month, day.day).add(months=n)
+    return dt.date(moved.year, moved.month, moved.day)
+
+
+def add_hours(instant: dt.datetime, n: int) -> dt.datetime:
+    """An aware instant plus ``n`` hours of elapsed time (a clock change does not stretch the duty)."""
+    if instant.tzinfo is None:
+        raise ValueError("add_hours needs an aware date-time")
+    return (pendulum.instance(instant).in_timezone("UTC").add(hours=n)).in_timezone(LONDON)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day``, Europe/London."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON)
+
+
+def birthday(dob: dt.date, age: int, leap_birthday: LeapBirthday = "03-01") -> dt.date:
+    """The date a child born on ``dob`` attains ``age`` years."""
+    year = dob.year + age
+    try:
+        return dob.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 3, 1) if leap_birthday == "03-01" else dt.date(year, 2, 28)
+
+
+def age_on(dob: dt.date, day: dt.date, leap_birthday: LeapBirthday = "03-01") -> int:
+    """Age in whole years on ``day`` (a child is the new age from the birthday itself)."""
+    years = day.year - dob.year
+    if years <= 0:
+        return 0 if day >= dob else -1
+    return years if day >= birthday(dob, years, leap_birthday) else years - 1
+
+
+def financial_year_of(day: dt.date) -> int:
+    """The financial year (1 April to 31 March) containing ``day``, named by the year it starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year(start_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the financial year that starts on 1 April ``start_year``."""
+    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+
+
+def days_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar days from ``start`` to ``end``."""
+    return (end - start).days

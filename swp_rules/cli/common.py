@@ -1,0 +1,169 @@
+"""What every command shares: output format and destination, exit codes, reading events, printing rejections."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Final, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from swp_rules.io.events import InputCounts, InputError, LoadedEvents, Rejection, load_events
+
+#: Exit codes (SPEC.md §3).
+EXIT_CLEAN: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_CANNOT_RUN: Final = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CannotRun(click.ClickException):
+    """The command could not run (usage, unreadable input, invalid ruleset): exit 2, nothing evaluated."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"swp-rules: error: {self.format_message()}", err=True)
+
+
+def parse_date_option(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CannotRun(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def format_option(func: F) -> F:
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default=None,
+        help="Output format (default: table on a terminal, json otherwise).",
+    )(func)
+    func = click.option(
+        "--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Write to FILE instead of standard output.",
+    )(func)
+    return func
+
+
+def ruleset_option(func: F) -> F:
+    return click.option(
+        "--ruleset",
+        "rulesets",
+        multiple=True,
+        metavar="ID_OR_PATH",
+        help="A ruleset id or file (repeatable). Default: the statutory rules in force on each date.",
+    )(func)
+
+
+def resolve_format(fmt: str | None, output: Path | None) -> str:
+    """``--format`` when given; else by the output file's suffix; else table on a terminal and JSON otherwise."""
+    if fmt:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower()
+        return {".csv": "csv", ".json": "json", ".txt": "table"}.get(suffix, "json")
+    return "table" if sys.stdout.isatty() else "json"
+
+
+@contextlib.contextmanager
+def open_output(output: Path | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        handle = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CannotRun(f"{output}: cannot be written ({exc.strerror or exc})") from None
+    with handle:
+        yield handle
+
+
+def read_events(paths: Sequence[str]) -> LoadedEvents:
+    if not paths:
+        raise CannotRun("no EVENTS file given")
+    try:
+        return load_events(paths)
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dump_json(document: dict[str, Any], out: IO[str]) -> None:
+    json.dump(document, out, indent=2, ensure_ascii=False, default=json_default)
+    out.write("\n")
+
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def console_for(out: IO[str]) -> Console:
+    return Console(file=out, width=None if out is sys.stdout else 160, soft_wrap=False, highlight=False)
+
+
+def rejected_table(rejected: Sequence[Rejection]) -> Table:
+    table = Table(title=f"Rejected records ({len(rejected)})", title_justify="left")
+    for column in ("where", "id", "field", "reason"):
+        table.add_column(column, overflow="fold")
+    for item in rejected:
+        table.add_row(item.location, item.id or "", item.field or "", item.reason)
+    return table
+
+
+def counts_line(counts: InputCounts) -> str:
+    return (
+        f"Input: {counts.read} read = {counts.evaluated} evaluated + {counts.duplicates} duplicates "
+        f"+ {counts.rejected} rejected"
+    )
+
+
+def render_table(out: IO[str], *renderables: Any) -> None:
+    console = console_for(out)
+    for renderable in renderables:
+        console.print(renderable)
+
+
+def csv_rejected_rows(rejected: Sequence[Rejection]) -> list[dict[str, Any]]:
+    return [dict(r.to_dict(), kind="rejected") for r in rejected]
+
+
+def buffer() -> io.StringIO:
+    return io.StringIO()

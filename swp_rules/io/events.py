@@ -1,0 +1,312 @@
+"""Read case events from JSON Lines and CSV files, streaming, rejecting bad records with their reasons.
+
+Every non-blank record is counted once: it becomes an event, a duplicate (same id, same content) or a rejection
+(``file:line``, its id where it has one, the field and the reason). ``read = evaluated + duplicates + rejected``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Final
+
+import attrs
+
+from swp_rules.model import Event, RecordError
+
+#: The longest line a reader accepts; a longer one is rejected and skipped (corrupt or unterminated record).
+MAX_LINE_BYTES: Final = 1 << 20
+_BOM: Final = b"\xef\xbb\xbf"
+
+
+class InputError(Exception):
+    """The input cannot be read at all (missing, unreadable, not a file): nothing is evaluated."""
+
+
+@attrs.frozen(slots=True)
+class Rejection:
+    """A record that was not evaluated, and why."""
+
+    source: str
+    line: int
+    id: str | None
+    field: str | None
+    reason: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "id": self.id, "field": self.field, "reason": self.reason}
+
+    def __str__(self) -> str:
+        what = f" (id {self.id})" if self.id else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{self.location}{what}: {field}{self.reason}"
+
+
+@attrs.define(slots=True)
+class InputCounts:
+    """How many records were read, and what became of them."""
+
+    read: int = 0
+    evaluated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def add(self, other: InputCounts) -> None:
+        self.read += other.read
+        self.evaluated += other.evaluated
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+
+    def to_dict(self) -> dict[str, int]:
+        return {"read": self.read, "evaluated": self.evaluated, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def _parse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _binary_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Physical lines with their numbers; ``None`` for a line over ``MAX_LINE_BYTES`` (skipped to its end)."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM):]
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, line
+
+
+def _guess_id(text: str) -> str | None:
+    """The id of a record that failed to parse, when it can be seen without trusting the rest."""
+    start = text.find('"id"')
+    if start < 0:
+        return None
+    rest = text[start + 4:].lstrip()
+    if not rest.startswith(":"):
+        return None
+    rest = rest[1:].lstrip()
+    if not rest.startswith('"'):
+        return None
+    end = rest.find('"', 1)
+    if end <= 1 or end > 200:
+        return None
+    return rest[1:end]
+
+
+def iter_jsonl(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from a JSON Lines stream, in file order. Blank lines are skipped."""
+    loads = json.JSONDecoder(parse_float=Decimal, parse_constant=_parse_constant).decode
+    for number, raw in _binary_lines(handle):
+        if raw is None:
+            reason = f"line longer than {MAX_LINE_BYTES} bytes (corrupt record)"
+            yield number, Rejection(source, number, None, None, reason)
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, Rejection(source, number, None, None, f"invalid UTF-8 at byte {exc.start}")
+            continue
+        text = text.strip()
+        if not text:
+            continue
+        try:
+            record = loads(text)
+        except ValueError as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield number, Rejection(source, number, _guess_id(text), None, f"invalid JSON: {reason}")
+            continue
+        yield number, _to_event(record, source, number, from_text=False)
+
+
+def _to_event(record: Any, source: str, number: int, *, from_text: bool) -> Event | Rejection:
+    record_id = record.get("id") if isinstance(record, Mapping) else None
+    shown_id = record_id if isinstance(record_id, str) and record_id.strip() else None
+    try:
+        return Event.from_dict(record, from_text=from_text)
+    except RecordError as exc:
+        return Rejection(source, number, shown_id, exc.field, exc.reason)
+
+
+def _text_lines(handle: IO[bytes], bad: set[int], numbers: list[int]) -> Iterator[str]:
+    """Decoded physical lines for the csv module; records which line numbers were not valid UTF-8."""
+    for number, raw in _binary_lines(handle):
+        numbers.append(number)
+        if raw is None:
+            bad.add(number)
+            yield "\n"
+            continue
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def iter_csv(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from a CSV stream: a header row, one event a row, extra columns as fields."""
+    bad: set[int] = set()
+    numbers: list[int] = []
+    reader = csv.reader(_text_lines(handle, bad, numbers))
+    header: list[str] | None = None
+    consumed = 0
+    while True:
+        first_line = consumed + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            consumed = len(numbers)
+            yield first_line, Rejection(source, first_line, None, None, f"unreadable CSV row: {exc}")
+            continue
+        consumed = len(numbers)
+        lines = range(first_line, consumed + 1)
+        if header is None:
+            if any(n in bad for n in lines):
+                raise InputError(f"{source}:{first_line}: the header row is not valid UTF-8")
+            header = [h.strip() for h in row]
+            if len(set(header)) != len(header):
+                raise InputError(f"{source}:{first_line}: the header row repeats a column name")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if any(n in bad for n in lines):
+            reason = "invalid UTF-8, or a line too long (corrupt record)"
+            yield first_line, Rejection(source, first_line, None, None, reason)
+            continue
+        if len(row) > len(header):
+            reason = f"row has {len(row)} cells but the header has {len(header)}"
+            yield first_line, Rejection(source, first_line, None, None, reason)
+            continue
+        record = dict(zip(header, row, strict=False))
+        yield first_line, _to_event(record, source, first_line, from_text=True)
+
+
+def _format_of(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    return "jsonl" if head.lstrip(_BOM + b" \t\r\n").startswith(b"{") else "csv"
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not an events file")
+        return path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def iter_file(path: str | Path) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from one file, JSON Lines or CSV by its suffix (or, failing that, its content)."""
+    path = Path(path)
+    with _open(path) as handle:
+        head = handle.peek(64)[:64] if isinstance(handle, io.BufferedReader) else b""
+        reader = iter_jsonl if _format_of(path, head) == "jsonl" else iter_csv
+        yield from reader(handle, str(path))
+
+
+def check_readable(paths: Iterable[str | Path]) -> None:
+    """Raise ``InputError`` unless every path is a readable file (so a run evaluates all of them or nothing)."""
+    for path in map(Path, paths):
+        _open(path).close()
+
+
+def _content_key(event: Event) -> int:
+    items = sorted(event.fields.items())
+    try:
+        return hash((event.child, event.type, event.when, tuple(items)))
+    except TypeError:  # extra fields holding lists or objects
+        return hash((event.child, event.type, event.when, json.dumps(event.to_dict(), sort_keys=True)))
+
+
+@attrs.define
+class EventReader:
+    """Reads files in turn, telling duplicates from reused ids across all of them, and counting.
+
+    Iterate over ``read(paths)`` for the accepted events; ``rejected`` and ``counts`` fill in as it goes.
+    Memory grows only with the number of distinct ids (for duplicate detection), not with the events.
+    """
+
+    rejected: list[Rejection] = attrs.field(factory=list)
+    counts: InputCounts = attrs.field(factory=InputCounts)
+    _seen: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
+    _sources: list[str] = attrs.field(factory=list)
+
+    def read(self, paths: Iterable[str | Path]) -> Iterator[Event]:
+        for path in paths:
+            yield from self.accept(iter_file(path), str(path))
+
+    def read_records(self, records: Iterable[Mapping[str, Any]], source: str = "<records>") -> Iterator[Event]:
+        """Events from plain mappings (an API caller's dicts), numbered from 1."""
+        items = ((n, _to_event(r, source, n, from_text=False)) for n, r in enumerate(records, start=1))
+        yield from self.accept(items, source)
+
+    def accept(self, items: Iterable[tuple[int, Event | Rejection]], source: str) -> Iterator[Event]:
+        """Count and de-duplicate ``(line, event or rejection)`` pairs from one source."""
+        self._sources.append(source)
+        source_index = len(self._sources) - 1
+        counts = self.counts
+        seen = self._seen
+        for line, item in items:
+            counts.read += 1
+            if isinstance(item, Rejection):
+                counts.rejected += 1
+                self.rejected.append(item)
+                continue
+            key = _content_key(item)
+            first = seen.get(item.id)
+            if first is None:
+                seen[item.id] = (key, source_index, line)
+                counts.evaluated += 1
+                yield item
+            elif first[0] == key:
+                counts.duplicates += 1
+            else:
+                counts.rejected += 1
+                where = f"{self._sources[first[1]]}:{first[2]}"
+                reason = f"id reused with different content (first used at {where})"
+                self.rejected.append(Rejection(source, line, item.id, "id", reason))
+
+
+@attrs.frozen
+class LoadedEvents:
+    """What ``load_events`` read: the accepted events, the rejections and the counts."""
+
+    events: tuple[Event, ...]
+    rejected: tuple[Rejection, ...]
+    counts: InputCounts
+
+
+def load_events(paths: Iterable[str | Path]) -> LoadedEvents:
+    """Read every file (JSON Lines or CSV). Raises ``InputError`` before reading if any file is unreadable."""
+    paths = list(paths)
+    check_readable(paths)
+    reader = EventReader()
+    events = tuple(reader.read(paths))
+    return LoadedEvents(events, tuple(reader.rejected), reader.counts)
+
+
+def load_records(records: Iterable[Mapping[str, Any]], source: str = "<records>") -> LoadedEvents:
+    """Validate plain mappings as events, with the same rejections and counts as the file readers."""
+    reader = EventReader()
+    events = tuple(reader.read_records(records, source))
+    return LoadedEvents(events, tuple(reader.rejected), reader.counts)

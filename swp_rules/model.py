@@ -1,0 +1,455 @@
+"""Case events (SPEC.md §1): the immutable ``Event``, the event types and their fields, and their (un)structuring.
+
+An event is validated once, on the way in: ``Event.from_dict`` turns a plain mapping (from JSON Lines, CSV or the
+SSDA903 importer) into an ``Event`` or raises ``RecordError`` naming the field and the reason. The error never
+quotes the child's identifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import attrs
+import pendulum
+
+from swp_rules import codes
+
+FieldKind = Literal["str", "bool", "date", "decimal", "int", "code", "enum"]
+
+#: Values an event field may hold once parsed.
+FieldValue = str | bool | int | Decimal | dt.date | Any
+
+
+class RecordError(ValueError):
+    """A record that cannot become an event: ``field`` (or ``None`` for the record as a whole) and ``reason``."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+@attrs.frozen(slots=True)
+class FieldSpec:
+    """One field of an event type: its kind, whether it is required, and its allowed values."""
+
+    kind: FieldKind
+    required: bool = False
+    code_list: str | None = None
+    choices: tuple[Any, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    description: str = ""
+
+
+def _req(kind: FieldKind, **kw: Any) -> FieldSpec:
+    return FieldSpec(kind, True, **kw)
+
+
+def _opt(kind: FieldKind, **kw: Any) -> FieldSpec:
+    return FieldSpec(kind, False, **kw)
+
+
+_MISSING_KIND = _opt("enum", choices=("missing", "away"), description="missing, or away without authorisation")
+_PLAN_KIND = _opt("enum", choices=("initial", "review"))
+
+#: Event types and their own fields (SPEC.md §1). Codes are the SSDA903 code lists of ``swp_rules.codes``.
+EVENT_TYPES: Final[Mapping[str, Mapping[str, FieldSpec]]] = MappingProxyType(
+    {
+        "child": {"dob": _req("date"), "sex": _opt("code", code_list="SEX"), "uasc": _opt("bool")},
+        "looked_after_started": {
+            "legal_status": _req("code", code_list="LS"),
+            "cin": _opt("code", code_list="CIN"),
+        },
+        "legal_status_changed": {"legal_status": _req("code", code_list="LS")},
+        "looked_after_ended": {"reason": _req("code", code_list="REC")},
+        "placement_started": {
+            "placement": _req("code", code_list="PL"),
+            "carer": _opt("str"),
+            "long_term": _opt("bool", description="intended to last until the child is 18"),
+            "emergency": _opt("bool"),
+            "weekly_cost": _opt("decimal", minimum=0, description="weekly cost in GBP"),
+        },
+        "placement_ended": {"reason": _opt("str")},
+        "care_plan": {},
+        "placement_plan": {},
+        "placement_notified": {},
+        "visit": {"worker": _opt("str"), "seen_alone": _opt("bool")},
+        "visit_requested": {},
+        "review": {"participation": _opt("code", code_list="PN"), "chair": _opt("str")},
+        "iro_appointed": {"iro": _req("str")},
+        "health_assessment": {"kind": _req("enum", choices=("initial", "review"))},
+        "dental_check": {},
+        "immunisations": {"up_to_date": _req("bool")},
+        "sdq": {"score": _opt("int", minimum=0, maximum=40), "reason": _opt("code", code_list="SDQ")},
+        "pep": {"kind": _PLAN_KIND},
+        "needs_assessment": {},
+        "pathway_plan": {},
+        "personal_adviser_appointed": {"adviser": _req("str")},
+        "personal_adviser_visit": {},
+        "worker_allocated": {"worker": _req("str")},
+        "missing_started": {"kind": _MISSING_KIND},
+        "missing_ended": {"kind": _MISSING_KIND},
+        "return_interview": {},
+        "access_requested": {},
+        "access_responded": {"request": _req("str", description="id of the access_requested event")},
+        "conviction": {},
+        "substance_misuse": {},
+        "attainment": {"key_stage": _req("int", choices=(2, 4)), "result": _req("str")},
+        "activity_status": {"activity": _req("code", code_list="ACTIV")},
+        "accommodation_status": {"accommodation": _req("code", code_list="ACCOM")},
+        "in_touch": {"status": _req("code", code_list="IN_TOUCH")},
+        "practice_assigned": {"practice": _req("str")},
+        "practice_released": {"practice": _req("str")},
+    }
+)
+
+#: The fields every event has.
+COMMON_FIELDS: Final = ("id", "child", "type", "date")
+
+_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
+_TRUE: Final = frozenset({"true", "yes", "y", "1"})
+_FALSE: Final = frozenset({"false", "no", "n", "0"})
+
+_date_cache: dict[str, dt.date] = {}
+
+
+def parse_date(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` date; raises ``ValueError`` with a reason an operator can act on."""
+    cached = _date_cache.get(text)
+    if cached is not None:
+        return cached
+    if not _DATE_RE.fullmatch(text):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {text[:40]!r}")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"impossible date {text!r}") from None
+    if len(_date_cache) < 200_000:
+        _date_cache[text] = day
+    return day
+
+
+def parse_when(text: str) -> tuple[dt.date, dt.datetime | None]:
+    """An event's ``date``: a date, or an ISO 8601 date-time (naive means Europe/London).
+
+    Returns the Europe/London calendar date and, for a date-time, the aware instant in Europe/London.
+    """
+    if len(text) == 10:
+        return parse_date(text), None
+    if not _DATETIME_RE.fullmatch(text):
+        raise ValueError(f"expected a date YYYY-MM-DD or an ISO 8601 date-time, got {text[:40]!r}")
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        if "offset" in str(exc) or "utcoffset" in str(exc):
+            raise ValueError(f"bad UTC offset in {text!r}") from None
+        raise ValueError(f"impossible date-time {text!r}") from None
+    if parsed.tzinfo is None:
+        instant = pendulum.instance(parsed, tz="Europe/London")
+    else:
+        instant = pendulum.instance(parsed).in_timezone("Europe/London")
+    return dt.date(instant.year, instant.month, instant.day), instant
+
+
+def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any:
+    """Check and normalise one field value. ``from_text`` means the value came from CSV (always a string)."""
+    kind = spec.kind
+    if kind == "str":
+        if isinstance(value, str):
+            if not value.strip():
+                raise RecordError(name, "must not be empty")
+            return value
+        raise RecordError(name, f"must be a string, not {_json_type(value)}")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if from_text and isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+        raise RecordError(name, f"must be true or false, not {_describe(value)}")
+    if kind == "date":
+        if not isinstance(value, str):
+            raise RecordError(name, f"must be a date string YYYY-MM-DD, not {_json_type(value)}")
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            raise RecordError(name, str(exc)) from None
+    if kind == "decimal":
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise RecordError(name, f"must be a decimal amount, not {_json_type(value)}")
+        try:
+            amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        except InvalidOperation:
+            raise RecordError(name, f"must be a decimal amount, not {_describe(value)}") from None
+        if not amount.is_finite():
+            raise RecordError(name, "must be a finite amount")
+        if spec.minimum is not None and amount < spec.minimum:
+            raise RecordError(name, f"must be at least {spec.minimum}, got {amount}")
+        return amount
+    if kind == "int":
+        number: int
+        if isinstance(value, bool):
+            raise RecordError(name, "must be a whole number, not a boolean")
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, Decimal) and value == value.to_integral_value():
+            number = int(value)
+        elif from_text and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            number = int(value)
+        else:
+            raise RecordError(name, f"must be a whole number, not {_describe(value)}")
+        if spec.choices and number not in spec.choices:
+            raise RecordError(name, f"must be one of {', '.join(map(str, spec.choices))}, got {number}")
+        if spec.minimum is not None and number < spec.minimum:
+            raise RecordError(name, f"must be between {spec.minimum} and {spec.maximum}, got {number}")
+        if spec.maximum is not None and number > spec.maximum:
+            raise RecordError(name, f"must be between {spec.minimum} and {spec.maximum}, got {number}")
+        return number
+    if kind == "code":
+        assert spec.code_list is not None
+        if isinstance(value, int) and not isinstance(value, bool) and spec.code_list == "SEX":
+            value = str(value)
+        if not isinstance(value, str):
+            raise RecordError(name, f"must be a {spec.code_list} code, not {_json_type(value)}")
+        code = value.strip()
+        if code not in codes.CODE_LISTS[spec.code_list]:
+            if spec.code_list == "REC" and code == "X1":
+                raise RecordError(name, "X1 does not end a period of care; record the new placement or status")
+            raise RecordError(name, f"{code[:20]!r} is not in the SSDA903 {spec.code_list} code list")
+        return code
+    if kind == "enum":
+        if value not in spec.choices:
+            allowed = ", ".join(map(str, spec.choices))
+            raise RecordError(name, f"must be one of {allowed}, not {_describe(value)}")
+        return value
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | Decimal | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value[:40])
+    return _json_type(value)
+
+
+def _freeze_fields(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value))
+
+
+def _check_fields(instance: Event, attribute: attrs.Attribute[Any], value: Mapping[str, Any]) -> None:
+    spec = EVENT_TYPES[instance.type]
+    for name, field_spec in spec.items():
+        if field_spec.required and name not in value:
+            raise RecordError(name, f"is required for a {instance.type} event")
+
+
+def _check_type(instance: Event, attribute: attrs.Attribute[Any], value: str) -> None:
+    if value not in EVENT_TYPES:
+        raise RecordError("type", f"unknown event type {value[:40]!r}")
+
+
+def _non_empty(instance: Event, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(attribute.name, "must be a non-empty string")
+
+
+@attrs.frozen(slots=True, repr=False)
+class Event:
+    """One case event (SPEC.md §1), immutable and valid by construction.
+
+    ``date`` is the Europe/London calendar date; ``time`` is the aware instant when the record gave a time of day.
+    ``fields`` holds the type's own fields (and, from CSV or JSON, any extra fields, kept as given).
+    """
+
+    id: str = attrs.field(validator=_non_empty)
+    child: str = attrs.field(validator=_non_empty)
+    type: str = attrs.field(validator=_check_type)
+    date: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    time: dt.datetime | None = attrs.field(default=None, eq=False)
+    fields: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_freeze_fields, validator=_check_fields
+    )
+
+    def __repr__(self) -> str:  # never print the child's identifier by accident
+        return f"Event(id={self.id!r}, type={self.type!r}, date={self.date.isoformat()})"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A field's value, or ``default``."""
+        return self.fields.get(name, default)
+
+    @property
+    def when(self) -> str:
+        """The ``date`` as written back out: the date-time when one was given, else the date."""
+        return self.time.isoformat() if self.time is not None else self.date.isoformat()
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any], *, from_text: bool = False) -> Event:
+        """Validate a plain mapping and build the event; ``RecordError`` names the field and the reason.
+
+        ``from_text`` is for CSV, where every value is a string: booleans and numbers are read from text, and an
+        empty cell means the field is absent.
+        """
+        if not isinstance(record, Mapping):
+            raise RecordError(None, f"a record must be a JSON object, not {_json_type(record)}")
+        if from_text:
+            record = {k: v for k, v in record.items() if v is not None and v != ""}
+        for name in ("id", "child"):
+            value = record.get(name)
+            if value is None:
+                raise RecordError(name, "is missing")
+            if not isinstance(value, str):
+                raise RecordError(name, f"must be a string, not {_json_type(value)}")
+            if not value.strip():
+                raise RecordError(name, "must not be empty")
+        type_ = record.get("type")
+        if type_ is None:
+            raise RecordError("type", "is missing")
+        if not isinstance(type_, str):
+            raise RecordError("type", f"must be a string, not {_json_type(type_)}")
+        spec = EVENT_TYPES.get(type_)
+        if spec is None:
+            raise RecordError("type", f"unknown event type {type_[:40]!r}")
+        when = record.get("date")
+        if when is None:
+            raise RecordError("date", "is missing")
+        if not isinstance(when, str):
+            raise RecordError("date", f"must be a date string, not {_json_type(when)}")
+        try:
+            day, time = parse_when(when)
+        except ValueError as exc:
+            raise RecordError("date", str(exc)) from None
+        fields: dict[str, Any] = {}
+        for name, value in record.items():
+            if name in COMMON_FIELDS:
+                continue
+            field_spec = spec.get(name)
+            if field_spec is None:
+                fields[name] = value  # extra field: kept as given, not interpreted
+                continue
+            if value is None:
+                if field_spec.required:
+                    raise RecordError(name, f"is required for a {type_} event")
+                continue
+            fields[name] = _parse_value(name, field_spec, value, from_text)
+        for name, field_spec in spec.items():
+            if field_spec.required and name not in fields:
+                raise RecordError(name, f"is required for a {type_} event")
+        return cls(record["id"], record["child"], type_, day, time, fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as a plain JSON-ready mapping (dates as ISO text, amounts as decimal strings)."""
+        out: dict[str, Any] = {"id": self.id, "child": self.child, "type": self.type, "date": self.when}
+        for name, value in self.fields.items():
+            out[name] = _plain(value)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def event_json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for one case event, generated from ``EVENT_TYPES``."""
+    date_or_time = {
+        "type": "string",
+        "anyOf": [
+            {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            {"format": "date-time"},
+            {"pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"},
+        ],
+    }
+    variants = []
+    for type_, spec in EVENT_TYPES.items():
+        properties: dict[str, Any] = {"type": {"const": type_}}
+        for name, field_spec in spec.items():
+            properties[name] = _field_schema(field_spec)
+        variants.append(
+            {
+                "if": {"properties": {"type": {"const": type_}}},
+                "then": {
+                    "properties": properties,
+                    "required": [n for n, s in spec.items() if s.required],
+                },
+            }
+        )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://swp-rules.invalid/schema/event-v1.json",
+        "title": "swp-rules case event, format version 1",
+        "type": "object",
+        "required": list(COMMON_FIELDS),
+        "properties": {
+            "id": {"type": "string", "minLength": 1, "pattern": r"\S"},
+            "child": {"type": "string", "minLength": 1, "pattern": r"\S"},
+            "type": {"enum": sorted(EVENT_TYPES)},
+            "date": date_or_time,
+        },
+        "allOf": variants,
+    }
+
+
+def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if spec.kind == "str":
+        schema = {"type": "string", "minLength": 1}
+    elif spec.kind == "bool":
+        schema = {"type": "boolean"}
+    elif spec.kind == "date":
+        schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    elif spec.kind == "decimal":
+        schema = {
+            "anyOf": [
+                {"type": "number", "minimum": spec.minimum or 0},
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*$"},
+            ]
+        }
+    elif spec.kind == "int":
+        schema = {"type": "integer"}
+        if spec.choices:
+            schema["enum"] = list(spec.choices)
+        if spec.minimum is not None:
+            schema["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            schema["maximum"] = spec.maximum
+    elif spec.kind == "code":
+        assert spec.code_list is not None
+        allowed: list[Any] = sorted(codes.CODE_LISTS[spec.code_list])
+        if spec.code_list == "SEX":
+            allowed += [1, 2]
+        schema = {"enum": allowed}
+    else:
+        schema = {"enum": list(spec.choices)}
+    if spec.description:
+        schema["description"] = spec.description
+    return schema
