@@ -1,0 +1,138 @@
+"""Evaluating case events as of a date: in one batch, or incrementally as events arrive (same results)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from swp_rules.engine.matcher import Matcher, make_matcher
+from swp_rules.engine.obligations import ChildEvaluator
+from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
+from swp_rules.engine.rulebook import RuleBook, load_rulebook
+from swp_rules.engine.timeline import Timeline, sort_key
+from swp_rules.model import Event
+
+
+@attrs.frozen
+class Evaluation:
+    """The duties of every child as of a date: breaches, open obligations, and each duty's full record."""
+
+    as_of: dt.date
+    breaches: tuple[Breach, ...]
+    open: tuple[Obligation, ...]
+    records: tuple[DutyRecord, ...]
+    notes: tuple[ChildNote, ...]
+    rulesets: tuple[dict[str, Any], ...]
+    children: int
+
+    def for_child(self, child: str) -> tuple[DutyRecord, ...]:
+        return tuple(r for r in self.records if r.child == child)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rulesets": list(self.rulesets),
+            "breaches": [b.to_dict() for b in self.breaches],
+            "open": [o.to_dict() for o in self.open],
+        }
+
+
+def group_by_child(events: Iterable[Event]) -> dict[str, list[Event]]:
+    by_child: dict[str, list[Event]] = {}
+    for event in events:
+        by_child.setdefault(event.child, []).append(event)
+    return by_child
+
+
+class Engine:
+    """A rule book and a matcher, ready to evaluate children. ``matcher`` is ``"durable"`` or ``"oracle"``."""
+
+    def __init__(self, book: RuleBook | None = None, matcher: str | Matcher = "durable", cache: bool = True) -> None:
+        self.book = book if book is not None else load_rulebook()
+        self.matcher = make_matcher(matcher, self.book.conditions(), cache) if isinstance(matcher, str) else matcher
+        self._child = ChildEvaluator(self.book, self.matcher)
+
+    def child_records(self, child: str, events: Sequence[Event], as_of: dt.date) -> tuple[list[DutyRecord], Timeline]:
+        """One child's duty records as of ``as_of`` (events after it are ignored: event time)."""
+        timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
+        return self._child.records(timeline, as_of), timeline
+
+    def evaluate(self, events: Iterable[Event], as_of: dt.date) -> Evaluation:
+        return self.evaluate_grouped(group_by_child(events), as_of)
+
+    def evaluate_grouped(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date) -> Evaluation:
+        records: list[DutyRecord] = []
+        notes: list[ChildNote] = []
+        for child in sorted(by_child):
+            found, timeline = self.child_records(child, by_child[child], as_of)
+            records.extend(found)
+            notes.extend(ChildNote(child, note) for note in timeline.anomalies)
+        return _assemble(as_of, records, notes, self.book, len(by_child))
+
+
+def _assemble(as_of: dt.date, records: list[DutyRecord], notes: list[ChildNote], book: RuleBook,
+              children: int) -> Evaluation:
+    breaches = tuple(Breach.of(r) for r in records if r.status == "breached")
+    open_ = tuple(Obligation.of(r) for r in records if r.status == "open")
+    return Evaluation(as_of, breaches, open_, tuple(records), tuple(notes), tuple(book.describe()), children)
+
+
+def evaluate(events: Iterable[Event], as_of: dt.date, *, rulesets: Iterable[str] = (),
+             matcher: str = "durable") -> Evaluation:
+    """Evaluate events as of a date with the named duty rulesets (default: every statutory version)."""
+    return Engine(load_rulebook(rulesets), matcher).evaluate(events, as_of)
+
+
+class RunningEvaluation:
+    """Takes events one at a time and answers as of any date, with the same results as ``evaluate``.
+
+    Only children whose events changed since the last answer for that date are evaluated again.
+    """
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or Engine()
+        self._events: dict[str, list[Event]] = {}
+        self._keys: dict[str, list[tuple[Any, ...]]] = {}
+        self._ids: dict[str, Event] = {}
+        self._answers: dict[tuple[str, dt.date], tuple[list[DutyRecord], list[ChildNote]]] = {}
+
+    def add(self, event: Event) -> bool:
+        """Add an event; ``False`` when it repeats one already added (same id, same content).
+
+        Raises ``ValueError`` for an id already used with different content (the readers reject those)."""
+        known = self._ids.get(event.id)
+        if known is not None:
+            if known == event:
+                return False
+            raise ValueError(f"event id {event.id!r} was already used with different content")
+        self._ids[event.id] = event
+        key = sort_key(event)
+        events = self._events.setdefault(event.child, [])
+        keys = self._keys.setdefault(event.child, [])
+        at = bisect.bisect_right(keys, key)
+        keys.insert(at, key)
+        events.insert(at, event)
+        for cached in [k for k in self._answers if k[0] == event.child and k[1] >= event.date]:
+            del self._answers[cached]
+        return True
+
+    def add_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.add(event)
+
+    def as_of(self, day: dt.date) -> Evaluation:
+        records: list[DutyRecord] = []
+        notes: list[ChildNote] = []
+        for child in sorted(self._events):
+            cached = self._answers.get((child, day))
+            if cached is None:
+                found, timeline = self.engine.child_records(child, self._events[child], day)
+                cached = (found, [ChildNote(child, n) for n in timeline.anomalies])
+                self._answers[(child, day)] = cached
+            records.extend(cached[0])
+            notes.extend(cached[1])
+        return _assemble(day, records, notes, self.engine.book, len(self._events))

@@ -1,0 +1,152 @@
+"""Deciding conditions: durable-rules as the rule-matching core, and a plain-Python oracle beside it.
+
+The rulesets' conditions compile to one durable-rules ruleset of single-message rules (``$and`` of the condition's
+key and its compiled expression), with a lowest-priority catch-all so no message is ever unhandled. Facts (age,
+placement, legal status, …) are computed in Python on the timeline; only the matching runs in durable-rules. The
+design follows ``../shared/notes/durable-rules.md``: one host with no timer threads, one session, unique message ids,
+no cross-fact joins, no wall-clock timers, every call under a lock, and nothing of the message in any error.
+
+A condition's answer depends only on the facts it names, so both matchers remember answers by
+``(condition, values)``: a council's children share few distinct combinations, and each is matched once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from swp_rules.rulesets import conditions as cond
+from swp_rules.rulesets.duties import Condition
+
+
+class Matcher(Protocol):
+    """Decides whether a condition holds for a set of facts."""
+
+    name: str
+
+    def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool: ...
+
+
+class MatcherError(RuntimeError):
+    """The rule-matching core failed; the message never carries case data."""
+
+
+class OracleMatcher:
+    """The plain-Python evaluator of the condition language: the test oracle for the durable-rules core."""
+
+    name = "oracle"
+
+    def __init__(self, cache: bool = True) -> None:
+        self._cache: dict[tuple[Condition, tuple[Any, ...]], bool] | None = {} if cache else None
+        self.evaluations = 0
+
+    def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
+        if self._cache is None:
+            self.evaluations += 1
+            return cond.holds(condition.node, facts)
+        key = (condition, tuple(facts.get(n) for n in condition.names))
+        found = self._cache.get(key)
+        if found is None:
+            self.evaluations += 1
+            found = self._cache[key] = cond.holds(condition.node, facts)
+        return found
+
+
+_HOST_NAMES = itertools.count(1)
+
+
+class DurableMatcher:
+    """Conditions matched by durable-rules 2.0.28, one message per question."""
+
+    name = "durable-rules"
+
+    def __init__(self, conditions: Iterable[Condition] = (), cache: bool = True) -> None:
+        from durable import engine as durable_engine
+
+        matcher = self
+
+        class _Host(durable_engine.Host):  # type: ignore[misc]
+            """A host with no timer threads, so every action runs inside the call that posts."""
+
+            def _run(self) -> None:
+                return None
+
+            def get_action(self, action_name: str) -> Any:
+                return matcher._action(action_name)
+
+        self._lock = threading.Lock()
+        self._host = _Host()
+        self._ruleset = f"swp{next(_HOST_NAMES)}"
+        self._keys: dict[Condition, int] = {}
+        self._answers: dict[int, bool] = {}
+        self._ids = itertools.count(1)
+        self._cache: dict[tuple[int, tuple[Any, ...]], bool] | None = {} if cache else None
+        self.evaluations = 0
+        self._registered = False
+        self._pending: list[Condition] = list(dict.fromkeys(conditions))
+        for condition in self._pending:
+            self._key(condition)
+
+    def _key(self, condition: Condition) -> int:
+        key = self._keys.get(condition)
+        if key is None:
+            if self._registered:
+                raise MatcherError("a condition was asked that the ruleset did not declare")
+            key = self._keys[condition] = len(self._keys) + 1
+        return key
+
+    def _action(self, name: str) -> Any:
+        answer = name == "holds"
+
+        def act(closure: Any) -> None:
+            self._answers[closure.m["id"]] = answer
+
+        return act
+
+    def _register(self) -> None:
+        rules: dict[str, Any] = {}
+        for condition, key in self._keys.items():
+            expression = {"$and": [{"q": key}, cond.to_durable(condition.node)]}
+            rules[f"c{key}"] = {"all": [{"m": expression}], "pri": 1, "run": "holds"}
+        rules["otherwise"] = {"all": [{"m": {"$ex": {"q": 1}}}], "pri": 100, "run": "fails"}
+        self._host.set_rulesets({self._ruleset: rules})
+        self._registered = True
+
+    def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
+        with self._lock:
+            if not self._registered:
+                self._register()
+            key = self._keys.get(condition)
+            if key is None:
+                raise MatcherError("a condition was asked that the ruleset did not declare")
+            values = tuple(facts.get(n) for n in condition.names)
+            if self._cache is not None:
+                found = self._cache.get((key, values))
+                if found is not None:
+                    return found
+            message: dict[str, Any] = {"id": next(self._ids), "sid": "0", "q": key}
+            for name, value in zip(condition.names, values, strict=True):
+                if value is not None:
+                    message[name] = value
+            self.evaluations += 1
+            try:
+                self._host.post(self._ruleset, message)
+            except Exception as exc:  # durable-rules puts the whole message in its exception text
+                raise MatcherError(f"durable-rules failed ({type(exc).__name__})") from None
+            answer = self._answers.pop(message["id"], None)
+            if answer is None:
+                raise MatcherError("durable-rules ran no action for a condition")
+            if self._cache is not None:
+                self._cache[(key, values)] = answer
+            return answer
+
+
+def make_matcher(kind: str, conditions: Iterable[Condition], cache: bool = True) -> Matcher:
+    """``"durable"`` (the default core) or ``"oracle"``."""
+    if kind in ("durable", "durable-rules"):
+        return DurableMatcher(conditions, cache=cache)
+    if kind == "oracle":
+        return OracleMatcher(cache=cache)
+    raise ValueError(f"unknown matcher {kind!r} (durable or oracle)")

@@ -1,0 +1,321 @@
+"""The obligation lifecycle: from a trigger, a clock, a deadline, and the event that discharges it (or not).
+
+For each duty and each moment that starts it (a period of care, a placement, an event…), the engine takes the
+version of the rule in force on that date and runs its chain: the duty falls due when its deadline says; the first
+discharging event settles it (on time, or late: a breach); a recurring duty then restarts its clock from the actual
+date of that event (DOMAIN.md §0). With no discharging event the obligation is *open* while it is not yet due,
+*breached* once the due date has passed, and *lapsed* if its scope (the period of care, or the placement) ended on or
+before the due date. Everything is in event time: only events on or before ``as_of`` exist.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterator
+import attrs
+
+from swp_rules import calendar
+from swp_rules.engine.matcher import Matcher
+from swp_rules.engine.results import Due, DutyRecord, Status
+from swp_rules.engine.rulebook import RuleBook
+from swp_rules.engine.timeline import Period, Placement, Timeline
+from swp_rules.model import Event
+from swp_rules.rulesets.duties import Deadline, Discharge, DutyRule, Trigger
+
+_CLOCKS = {
+    "period_start": "the child became looked after",
+    "first_placement": "the first placement began",
+    "placement_start": "the placement began",
+    "care_ended": "the child left care",
+    "leaving_care_eligible": "the child became an eligible child",
+}
+
+
+@attrs.frozen(slots=True)
+class _Occurrence:
+    """A moment that starts a duty: its date (and instant), the event behind it, and the duty's scope."""
+
+    day: dt.date
+    index: int
+    evidence: tuple[str, ...]
+    period: Period | None
+    placement: Placement | None
+    scope_end: dt.date | None
+    window_from: int
+    event: Event | None
+
+
+def long_date(day: dt.date) -> str:
+    """``Mon 6 Jun 2011``: how an explanation writes a date."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _when_text(value: Due) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{value:%H:%M} on {long_date(value.date())}"
+    return long_date(value)
+
+
+def _due(deadline: Deadline, start: dt.date, instant: dt.datetime | None) -> Due:
+    unit, n = deadline.unit, deadline.amount
+    if unit == "working_days":
+        return calendar.add_working_days(start, n)
+    if unit == "days":
+        return calendar.add_days(start, n)
+    if unit == "weeks":
+        return calendar.add_days(start, 7 * n)
+    if unit == "months":
+        return calendar.add_months(start, n)
+    return calendar.add_hours(instant or calendar.start_of_day(start), n)
+
+
+def _due_day(due: Due) -> dt.date:
+    return due.date() if isinstance(due, dt.datetime) else due
+
+
+class ChildEvaluator:
+    """Runs every duty of a rule book over one child's timeline, as of a date."""
+
+    def __init__(self, book: RuleBook, matcher: Matcher) -> None:
+        self.book = book
+        self.matcher = matcher
+
+    def records(self, timeline: Timeline, as_of: dt.date) -> list[DutyRecord]:
+        eligible_on = None
+        if self.book.eligibility is not None:
+            spec = self.book.eligibility
+            assert spec.since_age is not None and spec.from_age is not None and spec.weeks is not None
+            eligible_on = timeline.eligibility_date(spec.since_age, spec.from_age, spec.weeks)
+            if eligible_on is not None and eligible_on > as_of:
+                eligible_on = None
+        run = _Run(self, timeline, as_of, eligible_on)
+        for rule_id, trigger in self.book.roots:
+            for occurrence in run.occurrences(trigger):
+                rule = self.book.version(rule_id, occurrence.day)
+                if rule is None or rule.trigger != trigger:
+                    continue
+                run.chain(rule, occurrence)
+        run.out.sort(key=lambda r: (_due_day(r.due), r.rule, r.evidence))
+        return run.out
+
+
+class _Run:
+    def __init__(self, owner: ChildEvaluator, timeline: Timeline, as_of: dt.date,
+                 eligible_on: dt.date | None) -> None:
+        self.book = owner.book
+        self.matcher = owner.matcher
+        self.timeline = timeline
+        self.as_of = as_of
+        self.eligible_on = eligible_on
+        self.used: dict[str, set[int]] = {}
+        self.out: list[DutyRecord] = []
+
+    # --- the moments that start duties ---
+    def occurrences(self, trigger: Trigger) -> Iterator[_Occurrence]:
+        timeline = self.timeline
+        kind = trigger.kind
+        if kind == "period_start":
+            for period in timeline.periods:
+                yield _Occurrence(period.start, period.index, (period.event.id,), period, None, period.end,
+                                  period.index, period.event)
+        elif kind == "first_placement":
+            for period in timeline.periods:
+                if period.placements:
+                    first = period.placements[0]
+                    yield _Occurrence(first.start, first.index, (period.event.id, first.event.id), period, None,
+                                      period.end, period.index, first.event)
+        elif kind == "placement_start":
+            for period in timeline.periods:
+                window = period.index
+                for placement in period.placements:
+                    end = placement.end if placement.end is not None else period.end
+                    yield _Occurrence(placement.start, placement.index, (placement.event.id,), period, placement,
+                                      end, window, placement.event)
+                    window = placement.index + 1
+        elif kind == "care_ended":
+            for period in timeline.periods:
+                if period.end_event is not None and period.end_index is not None:
+                    yield _Occurrence(period.end_event.date, period.end_index, (period.end_event.id,), period,
+                                      None, None, period.end_index, period.end_event)
+        elif kind == "leaving_care_eligible":
+            day = self.eligible_on
+            if day is not None:
+                period = timeline.period_on(day)
+                if period is not None:
+                    index = bisect.bisect_right([e.date for e in timeline.events], day) - 1
+                    yield _Occurrence(day, max(index, period.index), (period.event.id,), period, None, period.end,
+                                      period.index, None)
+        elif kind == "event":
+            assert trigger.event is not None
+            for index in timeline.of_type(trigger.event):
+                event = timeline.events[index]
+                period = timeline.period_on(event.date)
+                yield _Occurrence(event.date, index, (event.id,), period, None,
+                                  period.end if period else None, index, event)
+
+    # --- one chain of obligations ---
+    def chain(self, rule: DutyRule, occurrence: _Occurrence) -> None:
+        timeline = self.timeline
+        period = occurrence.period
+        if rule.scope in ("period", "placement") and period is None:
+            return
+        scope_end = occurrence.scope_end
+        if rule.scope == "child" or rule.scope == "after_care":
+            scope_end = None
+        clock_day = period.start if rule.clock_from == "period_start" and period else occurrence.day
+        event = occurrence.event
+        clock_instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
+        window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
+        if rule.accept_before and rule.clock_from == "period_start" and period is not None:
+            window_from = period.index
+        clock_label = rule.clock_text or _CLOCKS.get(rule.trigger.kind, "")
+        if rule.trigger.kind == "event" and not rule.clock_text and event is not None:
+            clock_label = f"the {event.type.replace('_', ' ')}"
+        evidence: tuple[str, ...] = occurrence.evidence
+        placement = occurrence.placement
+        until: dt.date | None = None
+        current: DutyRule | None = rule
+        while current is not None:
+            if current.until_age is not None:
+                if timeline.dob is None:
+                    return
+                until = calendar.birthday(timeline.dob, current.until_age)
+                if clock_day >= until:
+                    return
+            if current.applies is not None:
+                facts = timeline.facts(current.applies.names, clock_day, period, placement, self.eligible_on)
+                if not self.matcher.holds(current.applies, facts):
+                    return
+            deadline = self._deadline(current, clock_day, clock_instant, period, placement)
+            due = _due(deadline, clock_day, clock_instant)
+            found = self._discharge(current, window_from, scope_end, occurrence)
+            record = self._record(current, deadline, clock_day, clock_instant, clock_label, due, found, evidence,
+                                  scope_end, until)
+            self.out.append(record)
+            if found is None:
+                return
+            index, done = found
+            next_id = current.id if current.recurs else current.then
+            if next_id is None:
+                return
+            nxt = self.book.version(next_id, done.date)
+            if nxt is None:
+                return
+            clock_day, clock_instant = done.date, done.time if current.deadlines[0].unit == "hours" else None
+            clock_label = f"the last {done.type.replace('_', ' ')}"
+            evidence = (done.id,)
+            window_from = index + 1
+            current = nxt
+
+    def _deadline(self, rule: DutyRule, clock_day: dt.date, clock_instant: dt.datetime | None,
+                  period: Period | None, placement: Placement | None) -> Deadline:
+        for deadline in rule.deadlines:
+            if deadline.when is None:
+                return deadline
+            day = clock_day
+            if rule.conditions_at == "due_date":
+                day = _due_day(_due(deadline, clock_day, clock_instant))
+            facts = self.timeline.facts(deadline.when.names, day, period, placement, self.eligible_on)
+            if self.matcher.holds(deadline.when, facts):
+                return deadline
+        return rule.deadlines[-1]
+
+    def _discharge(self, rule: DutyRule, window_from: int, scope_end: dt.date | None,
+                   occurrence: _Occurrence) -> tuple[int, Event] | None:
+        timeline = self.timeline
+        used = self.used.setdefault(rule.id, set()) if rule.accept_before else None
+        best: tuple[int, Event] | None = None
+        for discharge in rule.discharged_by:
+            positions = timeline.of_type(discharge.event)
+            start = bisect.bisect_left(positions, window_from)
+            for index in positions[start:]:
+                if best is not None and index >= best[0]:
+                    break
+                event = timeline.events[index]
+                if scope_end is not None and event.date > scope_end:
+                    break
+                if used is not None and index in used:
+                    continue
+                if not self._fits(discharge, event, occurrence):
+                    continue
+                best = (index, event)
+                break
+        if best is not None and used is not None:
+            used.add(best[0])
+        return best
+
+    def _fits(self, discharge: Discharge, event: Event, occurrence: _Occurrence) -> bool:
+        if discharge.refers_to is not None:
+            trigger = occurrence.event
+            if trigger is None or event.fields.get(discharge.refers_to) != trigger.id:
+                return False
+        if discharge.when is not None:
+            return self.matcher.holds(discharge.when, event.fields)
+        return True
+
+    def _record(self, rule: DutyRule, deadline: Deadline, clock_day: dt.date, clock_instant: dt.datetime | None,
+                clock_label: str, due: Due, found: tuple[int, Event] | None, evidence: tuple[str, ...],
+                scope_end: dt.date | None, until: dt.date | None) -> DutyRecord:
+        as_of = self.as_of
+        due_day = _due_day(due)
+        citation = deadline.citation or rule.citation
+        clock_start: Due = clock_instant if isinstance(due, dt.datetime) and clock_instant else clock_day
+        if isinstance(due, dt.datetime) and not isinstance(clock_start, dt.datetime):
+            clock_start = calendar.start_of_day(clock_day)
+        status: Status
+        met: Due | None = None
+        days_late = 0
+        ended: dt.date | None = None
+        end_limit = min(d for d in (scope_end, until) if d is not None) if (scope_end or until) else None
+        if found is not None:
+            _, event = found
+            evidence = (*evidence, event.id)
+            if isinstance(due, dt.datetime):
+                met = event.time or event.date
+                on_time = event.time <= due if event.time is not None else event.date <= due_day
+            else:
+                met = event.date
+                on_time = event.date <= due_day
+            days_late = 0 if on_time else (event.date - due_day).days
+            status = "met" if on_time else "breached"
+        elif end_limit is not None and end_limit <= due_day:
+            status, ended = "lapsed", end_limit
+        elif due_day < as_of:
+            status = "breached"
+            last = min(as_of, end_limit) if end_limit is not None else as_of
+            days_late = (last - due_day).days
+            ended = end_limit
+        else:
+            status = "open"
+        explanation = _explain(rule, deadline, clock_label, clock_start, due, status, met, days_late, as_of, ended,
+                               citation)
+        return DutyRecord(
+            child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=status,
+            clock_start=clock_start, clock=clock_label, deadline=deadline.describe(), due=due, met=met,
+            days_late=days_late, evidence=evidence, explanation=explanation, ruleset=rule.ruleset, ended=ended,
+        )
+
+
+def _explain(rule: DutyRule, deadline: Deadline, clock: str, clock_start: Due, due: Due, status: Status,
+             met: Due | None, days_late: int, as_of: dt.date, ended: dt.date | None, citation: str) -> str:
+    if deadline.amount == 0:
+        window = f"by the day {clock} ({_when_text(clock_start)})"
+    else:
+        window = f"within {deadline.describe()} after {clock} ({_when_text(clock_start)})"
+    head = f"{rule.title}: due by {_when_text(due)}, {window}, under {citation}"
+    days = f"{days_late} day{'' if days_late == 1 else 's'}"
+    if status == "met":
+        assert met is not None
+        return f"{head}; done on {_when_text(met)}, on time."
+    if status == "breached" and met is not None:
+        late = f"{days} late" if days_late else "later the same day"
+        return f"{head}; done on {_when_text(met)}, {late}."
+    if status == "breached":
+        if ended is not None and ended < as_of:
+            return f"{head}; not done by {long_date(ended)}, when the duty ended, {days} overdue."
+        return f"{head}; not done by {long_date(as_of)}, {days} overdue."
+    if status == "lapsed":
+        assert ended is not None
+        return f"{head}; the duty lapsed when its scope ended on {long_date(ended)}, before it fell due."
+    return f"{head}; not yet due."

@@ -1,0 +1,124 @@
+"""What the duty engine reports (SPEC.md §2): breaches, open obligations and every duty's record for ``explain``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import attrs
+
+Status = Literal["met", "breached", "open", "lapsed"]
+Due = dt.date | dt.datetime
+
+
+def _iso(value: Due | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@attrs.frozen(slots=True)
+class DutyRecord:
+    """One obligation's life: when its clock started, when it fell due, and what became of it."""
+
+    child: str
+    rule: str
+    title: str
+    citation: str
+    status: Status
+    clock_start: Due
+    clock: str
+    deadline: str
+    due: Due
+    met: Due | None
+    days_late: int
+    evidence: tuple[str, ...]
+    explanation: str
+    ruleset: str
+    ended: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "child": self.child,
+            "rule": self.rule,
+            "title": self.title,
+            "status": self.status,
+            "clock_start": _iso(self.clock_start),
+            "deadline": self.deadline,
+            "due": _iso(self.due),
+            "met": _iso(self.met),
+            "days_late": self.days_late,
+            "citation": self.citation,
+            "evidence": list(self.evidence),
+            "explanation": self.explanation,
+            "ruleset": self.ruleset,
+        }
+
+
+@attrs.frozen(slots=True)
+class Breach:
+    """A duty not met on time (SPEC.md §2)."""
+
+    child: str
+    rule: str
+    due: Due
+    met: Due | None
+    days_late: int
+    citation: str
+    evidence: tuple[str, ...]
+    explanation: str
+
+    @classmethod
+    def of(cls, record: DutyRecord) -> Breach:
+        return cls(record.child, record.rule, record.due, record.met, record.days_late, record.citation,
+                   record.evidence, record.explanation)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "child": self.child,
+            "rule": self.rule,
+            "due": _iso(self.due),
+            "met": _iso(self.met),
+            "days_late": self.days_late,
+            "citation": self.citation,
+            "evidence": list(self.evidence),
+            "explanation": self.explanation,
+        }
+
+
+@attrs.frozen(slots=True)
+class Obligation:
+    """A duty not yet due (SPEC.md §2: ``status: open``)."""
+
+    child: str
+    rule: str
+    due: Due
+    citation: str
+    evidence: tuple[str, ...]
+    explanation: str
+    status: Literal["open"] = "open"
+
+    @classmethod
+    def of(cls, record: DutyRecord) -> Obligation:
+        return cls(record.child, record.rule, record.due, record.citation, record.evidence, record.explanation)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "child": self.child,
+            "rule": self.rule,
+            "due": _iso(self.due),
+            "status": self.status,
+            "citation": self.citation,
+            "evidence": list(self.evidence),
+            "explanation": self.explanation,
+        }
+
+
+@attrs.frozen
+class ChildNote:
+    """Something about a child's record that limits what could be evaluated (no date of birth, an event outside
+    a period of care, a structural problem in an SSDA903 return)."""
+
+    child: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"child": self.child, "note": self.note}

@@ -1,0 +1,117 @@
+"""The duty rules a run uses: one or more duty rulesets combined, each rule id with its versions by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from swp_rules.rulesets.duties import Condition, DutyRule, DutyRuleset, Trigger, parse_duties
+from swp_rules.rulesets.loader import (
+    RulesetError,
+    RulesetProblem,
+    find_ruleset_file,
+    read_yaml,
+    shipped_files,
+    shipped_id,
+)
+
+#: The folder of shipped duty rulesets used when the caller names none: the statutory rules, every version.
+DEFAULT_DUTIES = "statutory"
+
+
+@attrs.frozen
+class RuleBook:
+    """Duty rules by id, each with its versions in date order; ``version(id, day)`` is the one in force."""
+
+    rulesets: tuple[DutyRuleset, ...]
+    versions: Mapping[str, tuple[DutyRule, ...]]
+    roots: tuple[tuple[str, Trigger], ...]
+    eligibility: Trigger | None
+
+    @classmethod
+    def of(cls, rulesets: Sequence[DutyRuleset]) -> RuleBook:
+        versions: dict[str, list[DutyRule]] = {}
+        problems: list[RulesetProblem] = []
+        for ruleset in rulesets:
+            for rule in ruleset.rules:
+                for other in versions.get(rule.id, []):
+                    if _overlap(rule, other):
+                        file, _, line = rule.source.rpartition(":")
+                        problems.append(RulesetProblem(
+                            file, int(line or 0), "id",
+                            f"rule {rule.id!r} is also in force on the same dates at {other.source}",
+                        ))
+                versions.setdefault(rule.id, []).append(rule)
+        for ruleset in rulesets:
+            for rule in ruleset.rules:
+                if rule.then is not None and rule.then not in versions:
+                    file, _, line = rule.source.rpartition(":")
+                    problems.append(RulesetProblem(file, int(line or 0), "then", f"no rule {rule.then!r} is loaded"))
+        if problems:
+            raise RulesetError(problems)
+        ordered = {k: tuple(sorted(v, key=lambda r: r.in_force_from)) for k, v in sorted(versions.items())}
+        roots: list[tuple[str, Trigger]] = []
+        eligibility: Trigger | None = None
+        for rule_id, rules in ordered.items():
+            for trigger in dict.fromkeys(r.trigger for r in rules):
+                if trigger.kind != "chain":
+                    roots.append((rule_id, trigger))
+                if trigger.kind == "leaving_care_eligible" and eligibility is None:
+                    eligibility = trigger
+        return cls(tuple(rulesets), ordered, tuple(roots), eligibility)
+
+    def version(self, rule_id: str, day: dt.date) -> DutyRule | None:
+        for rule in self.versions.get(rule_id, ()):
+            if rule.in_force_on(day):
+                return rule
+        return None
+
+    def conditions(self) -> list[Condition]:
+        found: dict[Condition, None] = {}
+        for rules in self.versions.values():
+            for rule in rules:
+                for condition in rule.conditions():
+                    found[condition] = None
+        return list(found)
+
+    def rules(self) -> Iterable[DutyRule]:
+        for rules in self.versions.values():
+            yield from rules
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [r.describe() for r in self.rulesets]
+
+
+def _overlap(a: DutyRule, b: DutyRule) -> bool:
+    a_end = a.in_force_to or dt.date.max
+    b_end = b.in_force_to or dt.date.max
+    return a.in_force_from <= b_end and b.in_force_from <= a_end
+
+
+def load_duty_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> DutyRuleset:
+    """One duties ruleset by shipped id (``statutory/cpr-2010``) or path."""
+    path = find_ruleset_file(str(id_or_path))
+    display = str(path) if Path(str(id_or_path)).suffix in (".yaml", ".yml") else None
+    source = read_yaml(path, display)
+    kind = source.root["kind"].value
+    if kind != "duties":
+        raise RulesetError([RulesetProblem(source.root.file, 1, "kind", f"is {kind!r}, not a duties ruleset")])
+    ruleset = parse_duties(source, parameters)
+    if source.root.problems:
+        raise RulesetError(source.root.problems)
+    return ruleset
+
+
+def default_duty_ids() -> list[str]:
+    """The shipped statutory duty rulesets (every version; the engine picks the one in force on each date)."""
+    return [shipped_id(p) for p in shipped_files() if shipped_id(p).startswith(DEFAULT_DUTIES + "/")]
+
+
+def load_rulebook(ids_or_paths: Iterable[str | Path] = (), parameters: Mapping[str, Any] | None = None) -> RuleBook:
+    """The rule book for a run: the named duty rulesets, or by default every shipped statutory one."""
+    chosen = list(ids_or_paths) or list(default_duty_ids())
+    return RuleBook.of([load_duty_ruleset(item, parameters) for item in chosen])

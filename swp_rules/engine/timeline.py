@@ -1,0 +1,237 @@
+"""One child's events in order: periods of care, placements, legal statuses, age, and the facts rules read.
+
+Periods of care run from ``looked_after_started`` to ``looked_after_ended``; a placement runs from its
+``placement_started`` to the next one, its ``placement_ended`` or the end of care, whichever comes first. A period or
+placement that ends on day E covers the days before E; events on day E still count as done within it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from swp_rules import calendar, codes
+from swp_rules.model import Event
+
+#: Order of event types within one day, so that care starts before a placement and ends after everything else.
+_RANK: Final[Mapping[str, int]] = {
+    "child": 0,
+    "looked_after_started": 1,
+    "legal_status_changed": 2,
+    "placement_ended": 3,
+    "placement_started": 4,
+    "looked_after_ended": 9,
+}
+
+
+def sort_key(event: Event) -> tuple[dt.date, int, str, str]:
+    """Events in time order; same-day events in structural order, then time of day, then id."""
+    return (event.date, _RANK.get(event.type, 5), event.time.isoformat() if event.time else "", event.id)
+
+
+@attrs.define(slots=True, eq=False)
+class Placement:
+    """One placement: its start, its end (the day it stopped, exclusive) and what the record says of it."""
+
+    start: dt.date
+    index: int
+    event: Event
+    end: dt.date | None = None
+    end_index: int | None = None
+
+    @property
+    def code(self) -> str:
+        return str(self.event.fields["placement"])
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@attrs.define(slots=True, eq=False)
+class Period:
+    """A period of care, with its placements, legal statuses and reviews in order."""
+
+    start: dt.date
+    index: int
+    event: Event
+    end: dt.date | None = None
+    end_index: int | None = None
+    end_event: Event | None = None
+    placements: list[Placement] = attrs.field(factory=list)
+    status_dates: list[dt.date] = attrs.field(factory=list)
+    statuses: list[str] = attrs.field(factory=list)
+    review_dates: list[dt.date] = attrs.field(factory=list)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def legal_status_on(self, day: dt.date) -> str | None:
+        at = bisect.bisect_right(self.status_dates, day) - 1
+        return self.statuses[at] if at >= 0 else None
+
+    def placement_on(self, day: dt.date) -> Placement | None:
+        for placement in reversed(self.placements):
+            if placement.start <= day:
+                return placement if placement.covers(day) else None
+        return None
+
+
+@attrs.define(eq=False)
+class Timeline:
+    """A child's events sorted, their periods of care, and the facts a rule's condition may ask for."""
+
+    child: str
+    events: list[Event]
+    periods: list[Period]
+    positions: dict[str, list[int]]
+    dob: dt.date | None = None
+    sex: str | None = None
+    uasc: bool = False
+    anomalies: list[str] = attrs.field(factory=list)
+
+    @classmethod
+    def build(cls, child: str, events: Iterable[Event]) -> Timeline:
+        ordered = sorted(events, key=sort_key)
+        positions: dict[str, list[int]] = {}
+        periods: list[Period] = []
+        timeline = cls(child, ordered, periods, positions)
+        current: Period | None = None
+        for index, event in enumerate(ordered):
+            positions.setdefault(event.type, []).append(index)
+            kind = event.type
+            if kind == "child":
+                timeline.dob = event.fields["dob"]
+                timeline.sex = event.fields.get("sex", timeline.sex)
+                timeline.uasc = bool(event.fields.get("uasc", timeline.uasc))
+            elif kind == "looked_after_started":
+                if current is not None:
+                    timeline.anomalies.append(f"a period of care started on {event.date} before the last one ended")
+                    _close(current, event.date, index, None)
+                current = Period(event.date, index, event)
+                current.status_dates.append(event.date)
+                current.statuses.append(event.fields["legal_status"])
+                periods.append(current)
+            elif current is None:
+                if kind in ("placement_started", "legal_status_changed", "looked_after_ended", "placement_ended"):
+                    timeline.anomalies.append(f"a {kind} event on {event.date} falls outside any period of care")
+            elif kind == "legal_status_changed":
+                current.status_dates.append(event.date)
+                current.statuses.append(event.fields["legal_status"])
+            elif kind == "placement_started":
+                if current.placements and current.placements[-1].end is None:
+                    last = current.placements[-1]
+                    last.end, last.end_index = event.date, index
+                current.placements.append(Placement(event.date, index, event))
+            elif kind == "placement_ended":
+                if current.placements and current.placements[-1].end is None:
+                    last = current.placements[-1]
+                    last.end, last.end_index = event.date, index
+            elif kind == "review":
+                current.review_dates.append(event.date)
+            elif kind == "looked_after_ended":
+                _close(current, event.date, index, event)
+                current = None
+        return timeline
+
+    def period_on(self, day: dt.date) -> Period | None:
+        for period in reversed(self.periods):
+            if period.start <= day:
+                return period if period.covers(day) else None
+        return None
+
+    def of_type(self, *types: str) -> list[int]:
+        """Positions of the events of these types, in time order."""
+        if len(types) == 1:
+            return self.positions.get(types[0], [])
+        return sorted(i for t in types for i in self.positions.get(t, []))
+
+    def facts(self, names: Sequence[str], day: dt.date, period: Period | None,
+              placement: Placement | None = None, eligible_on: dt.date | None = None) -> dict[str, Any]:
+        """The values of the named facts on ``day`` (a fact the record does not give is left out)."""
+        out: dict[str, Any] = {}
+        if placement is None and period is not None:
+            placement = period.placement_on(day)
+        for name in names:
+            value = self._fact(name, day, period, placement, eligible_on)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def _fact(self, name: str, day: dt.date, period: Period | None, placement: Placement | None,
+              eligible_on: dt.date | None) -> Any:
+        if name == "age":
+            return calendar.age_on(self.dob, day) if self.dob else None
+        if name == "looked_after":
+            return period is not None and period.covers(day)
+        if name == "uasc":
+            return self.uasc
+        if name == "sex":
+            return self.sex
+        if name == "eligible":
+            return eligible_on is not None and eligible_on <= day
+        if period is None:
+            return None
+        if name in ("legal_status", "short_breaks"):
+            status = period.legal_status_on(day)
+            if status is None:
+                return None
+            return status if name == "legal_status" else status in codes.SHORT_BREAK_STATUS
+        if name == "days_looked_after":
+            return (day - period.start).days
+        if name == "reviews_held":
+            return bisect.bisect_right(period.review_dates, day)
+        if placement is None:
+            return None
+        code = placement.code
+        if name == "placement":
+            return code
+        if name == "foster":
+            return code in codes.FOSTER_PLACEMENT
+        if name == "temporary":
+            return code in codes.TEMPORARY_PLACEMENT
+        if name == "adoption":
+            return code in codes.ADOPTION_PLACEMENT
+        if name == "placed_with_parents":
+            return code == "P1"
+        if name in ("long_term", "emergency", "child_agrees_fewer_visits"):
+            return placement.event.fields.get(name) is True
+        if name == "days_in_placement":
+            return (day - placement.start).days
+        if name == "years_in_placement":
+            years = max(0, day.year - placement.start.year)
+            while years > 0 and calendar.add_months(placement.start, 12 * years) > day:
+                years -= 1
+            return years
+        raise KeyError(name)
+
+    def eligibility_date(self, since_age: int, from_age: int, weeks: int) -> dt.date | None:
+        """The first day the child is an eligible child (looked after for ``weeks`` weeks in all since the
+        ``since_age`` birthday, and looked after on or after the ``from_age`` birthday), or ``None``."""
+        if self.dob is None:
+            return None
+        since = calendar.birthday(self.dob, since_age)
+        start = calendar.birthday(self.dob, from_age)
+        needed = 7 * weeks
+        total = 0
+        for period in self.periods:
+            begin = max(period.start, since)
+            end = period.end
+            if end is not None and begin >= end:
+                continue
+            reached = begin + dt.timedelta(days=max(0, needed - total))
+            day = max(reached, start, period.start)
+            if end is None or day < end:
+                return day
+            total += (end - begin).days
+        return None
+
+
+def _close(period: Period, day: dt.date, index: int, event: Event | None) -> None:
+    period.end, period.end_index, period.end_event = day, index, event
+    if period.placements and period.placements[-1].end is None:
+        period.placements[-1].end = day
+        period.placements[-1].end_index = index

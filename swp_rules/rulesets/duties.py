@@ -1,0 +1,470 @@
+"""Duty rulesets: what the corporate parent owes each child, when it falls due, and what discharges it.
+
+The language is documented in ``docs/ruleset-language.md``; this module turns a checked YAML file into
+``DutyRule`` objects. Nothing here knows a regulation's number of days: those are in ``rulesets/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+import attrs
+
+from swp_rules.model import EVENT_TYPES
+from swp_rules.rulesets import conditions as cond
+from swp_rules.rulesets.loader import Node, SourceFile, register_kind
+
+#: Rule families (SPEC.md §2): the stable prefixes of duty rule ids.
+FAMILIES: Final = frozenset(
+    {
+        "care-plan", "placement-plan", "notification", "visit", "review", "iro", "health", "dental",
+        "immunisation", "pep", "sdq", "needs-assessment", "pathway-plan", "personal-adviser",
+        "return-interview", "access",
+    }
+)
+_RULE_ID: Final = re.compile(r"(?P<family>[a-z][a-z-]*)\.(?P<name>[a-z0-9][a-z0-9-]*)")
+
+Unit = Literal["working_days", "days", "weeks", "months", "hours"]
+UNITS: Final[tuple[Unit, ...]] = ("working_days", "days", "weeks", "months", "hours")
+TriggerKind = Literal[
+    "period_start", "first_placement", "placement_start", "care_ended", "event", "leaving_care_eligible", "chain"
+]
+TRIGGERS: Final = ("period_start", "first_placement", "placement_start", "care_ended", "leaving_care_eligible")
+Scope = Literal["period", "placement", "after_care", "child"]
+ClockFrom = Literal["trigger", "period_start"]
+ConditionsAt = Literal["clock_start", "due_date"]
+
+#: Facts a duty's conditions can read, with their types (computed per child and date by the engine's timeline).
+DUTY_FACTS: Final[Mapping[str, type]] = {
+    "age": int,
+    "legal_status": str,
+    "short_breaks": bool,
+    "placement": str,
+    "foster": bool,
+    "temporary": bool,
+    "adoption": bool,
+    "placed_with_parents": bool,
+    "long_term": bool,
+    "emergency": bool,
+    "child_agrees_fewer_visits": bool,
+    "years_in_placement": int,
+    "days_in_placement": int,
+    "days_looked_after": int,
+    "reviews_held": int,
+    "looked_after": bool,
+    "uasc": bool,
+    "sex": str,
+}
+
+_FIELD_TYPES: Final[Mapping[str, type]] = {"str": str, "bool": bool, "int": int, "code": str, "enum": str}
+
+
+def event_field_types(event_type: str) -> dict[str, type]:
+    """The fields of an event type that a discharge condition can read."""
+    return {
+        name: _FIELD_TYPES[spec.kind]
+        for name, spec in EVENT_TYPES[event_type].items()
+        if spec.kind in _FIELD_TYPES
+    }
+
+
+@attrs.frozen(slots=True)
+class Condition:
+    """A parsed condition: the source text, its negation normal form and the facts it reads."""
+
+    text: str
+    node: cond.Node
+    names: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str, types: Mapping[str, type]) -> Condition:
+        node = cond.parse(text)
+        cond.check_types(node, types)
+        return cls(text, cond.to_nnf(node), tuple(sorted(cond.names(node))))
+
+
+@attrs.frozen(slots=True)
+class Deadline:
+    """One way of counting the time allowed: ``amount`` ``unit`` after the clock starts, when ``when`` holds."""
+
+    unit: Unit
+    amount: int
+    when: Condition | None = None
+    citation: str | None = None
+
+    def describe(self) -> str:
+        if self.unit == "working_days":
+            word = "working day"
+        else:
+            word = self.unit[:-1]
+        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+
+@attrs.frozen(slots=True)
+class Discharge:
+    """An event that discharges the duty, optionally only when ``when`` holds over its fields, or when its
+    ``refers_to`` field names the triggering event's id."""
+
+    event: str
+    when: Condition | None = None
+    refers_to: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Trigger:
+    kind: TriggerKind
+    event: str | None = None
+    since_age: int | None = None
+    from_age: int | None = None
+    weeks: int | None = None
+
+
+@attrs.frozen(slots=True)
+class DutyRule:
+    """One version of one duty, in force between two dates (the clock's start date picks the version)."""
+
+    id: str
+    title: str
+    citation: str
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+    trigger: Trigger
+    deadlines: tuple[Deadline, ...]
+    discharged_by: tuple[Discharge, ...]
+    scope: Scope
+    clock_from: ClockFrom = "trigger"
+    applies: Condition | None = None
+    conditions_at: ConditionsAt = "clock_start"
+    accept_before: bool = False
+    recurs: bool = False
+    then: str | None = None
+    until_age: int | None = None
+    clock_text: str | None = None
+    ruleset: str = ""
+    version: str = ""
+    source: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
+
+    def conditions(self) -> list[Condition]:
+        found = [self.applies] if self.applies else []
+        found += [d.when for d in self.deadlines if d.when]
+        found += [d.when for d in self.discharged_by if d.when]
+        return found
+
+
+@attrs.frozen
+class DutyRuleset:
+    """A duties ruleset file: its id, version, title, content hash, parameters and rules."""
+
+    id: str
+    version: str
+    title: str
+    instrument: str
+    sha256: str
+    path: str
+    parameters: Mapping[str, Any]
+    rules: tuple[DutyRule, ...]
+    kind: str = "duties"
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "version": self.version, "sha256": self.sha256}
+
+
+_TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_force", "parameters", "notes", "rules")
+_RULE_KEYS: Final = (
+    "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
+    "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "notes",
+)
+
+
+def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
+    if node.value is None:
+        return default
+    if not node.mapping():
+        return default
+    node.keys_allowed(("from", "to"))
+    start = node["from"].date(required=default[0] is None) or default[0]
+    end = node["to"].date(required=False) or (default[1] if not node.has("to") else None)
+    if start and end and end < start:
+        node["to"].fail(f"ends ({end}) before it starts ({start})")
+    if default[0] and start and start < default[0]:
+        node["from"].fail(f"starts before its ruleset is in force ({default[0]})")
+    return start, end
+
+
+def _amount(node: Node, parameters: Mapping[str, Any]) -> int | None:
+    value = node.value
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in parameters:
+            node.fail(f"unknown parameter {name!r}")
+            return None
+        value = parameters[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            node.fail(f"parameter {name!r} must be a whole number of zero or more")
+            return None
+        return int(value)
+    return node.integer(minimum=0)
+
+
+def _param_text(node: Node, parameters: Mapping[str, Any]) -> Any:
+    value = node.value
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in parameters:
+            node.fail(f"unknown parameter {name!r}")
+            return None
+        return parameters[name]
+    return value
+
+
+def _condition(node: Node, types: Mapping[str, type]) -> Condition | None:
+    text = node.string()
+    if text is None:
+        return None
+    try:
+        return Condition.parse(text, types)
+    except cond.ConditionError as exc:
+        where = f" (column {exc.column})" if exc.column else ""
+        node.fail(f"{exc}{where}")
+        return None
+
+
+def _deadline(node: Node, parameters: Mapping[str, Any]) -> Deadline | None:
+    if not node.mapping():
+        return None
+    node.keys_allowed((*UNITS, "when", "citation"))
+    units = [u for u in UNITS if node.has(u)]
+    if len(units) != 1:
+        node.fail(f"needs exactly one of {', '.join(UNITS)}")
+        return None
+    amount = _amount(node[units[0]], parameters)
+    when = _condition(node["when"], DUTY_FACTS) if node.has("when") else None
+    citation = node["citation"].string(required=False)
+    if amount is None:
+        return None
+    return Deadline(units[0], amount, when, citation)
+
+
+def _trigger(node: Node) -> Trigger | None:
+    value = node.value
+    if isinstance(value, str):
+        if value in TRIGGERS and value != "leaving_care_eligible":
+            return Trigger(value)  # type: ignore[arg-type]
+        node.fail(f"unknown trigger {value!r} (known: {', '.join(TRIGGERS)}, or event: TYPE)")
+        return None
+    if not node.mapping():
+        return None
+    if node.has("event"):
+        node.keys_allowed(("event",))
+        event = node["event"].string()
+        if event is not None and event not in EVENT_TYPES:
+            node["event"].fail(f"unknown event type {event!r}")
+            return None
+        return Trigger("event", event=event) if event else None
+    if node.has("leaving_care_eligible"):
+        node.keys_allowed(("leaving_care_eligible",))
+        spec = node["leaving_care_eligible"]
+        if not spec.mapping():
+            return None
+        spec.keys_allowed(("since_age", "from_age", "weeks"))
+        since, start, weeks = spec["since_age"].integer(), spec["from_age"].integer(), spec["weeks"].integer()
+        if since is None or start is None or weeks is None:
+            return None
+        return Trigger("leaving_care_eligible", since_age=since, from_age=start, weeks=weeks)
+    node.fail("must be one of " + ", ".join(TRIGGERS[:-1]) + ", {event: TYPE} or {leaving_care_eligible: ...}")
+    return None
+
+
+def _discharge(node: Node) -> Discharge | None:
+    if isinstance(node.value, str):
+        if node.value not in EVENT_TYPES:
+            node.fail(f"unknown event type {node.value!r}")
+            return None
+        return Discharge(node.value)
+    if not node.mapping():
+        return None
+    node.keys_allowed(("event", "when", "refers_to"))
+    event = node["event"].string()
+    if event is None:
+        return None
+    if event not in EVENT_TYPES:
+        node["event"].fail(f"unknown event type {event!r}")
+        return None
+    types = event_field_types(event)
+    when = _condition(node["when"], types) if node.has("when") else None
+    refers_to = node["refers_to"].string(required=False)
+    if refers_to is not None and refers_to not in EVENT_TYPES[event]:
+        node["refers_to"].fail(f"{event} events have no field {refers_to!r}")
+    return Discharge(event, when, refers_to)
+
+
+def _choice(node: Node, allowed: tuple[str, ...], default: str, parameters: Mapping[str, Any]) -> str:
+    value = _param_text(node, parameters)
+    if value is None:
+        return default
+    if value not in allowed:
+        node.fail(f"must be one of {', '.join(allowed)}, not {value!r}")
+        return default
+    return str(value)
+
+
+def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
+          default_force: tuple[dt.date | None, dt.date | None]) -> DutyRule | None:
+    if not node.mapping():
+        return None
+    node.keys_allowed(_RULE_KEYS)
+    rule_id = node["id"].string()
+    if rule_id is not None:
+        match = _RULE_ID.fullmatch(rule_id)
+        if not match:
+            node["id"].fail("must be <family>.<name> in lower case, e.g. visit.first")
+        elif match["family"] not in FAMILIES:
+            node["id"].fail(f"unknown family {match['family']!r} (families: {', '.join(sorted(FAMILIES))})")
+    title = node["title"].string()
+    citation = node["citation"].string()
+    start, end = _in_force(node["in_force"], default_force)
+    trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
+    applies = _condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
+    deadline_node = node["deadline"]
+    deadlines: list[Deadline] = []
+    if isinstance(deadline_node.value, list):
+        items = list(deadline_node.elements())
+        if not items:
+            deadline_node.fail("needs at least one deadline")
+        for index, item in enumerate(items):
+            found = _deadline(item, parameters)
+            if found is None:
+                continue
+            if found.when is None and index != len(items) - 1:
+                item.fail("only the last deadline may have no 'when' (the ones after it could never apply)")
+            deadlines.append(found)
+        if deadlines and deadlines[-1].when is not None:
+            deadline_node.fail("the last deadline must have no 'when', so one always applies")
+    else:
+        found = _deadline(deadline_node, parameters)
+        if found is not None:
+            if found.when is not None:
+                deadline_node.fail("a single deadline cannot have a 'when'; give a list with a last default")
+            deadlines.append(found)
+    discharge_node = node["discharged_by"]
+    discharges: list[Discharge] = []
+    if discharge_node.value is None:
+        discharge_node.fail("is required (the events that discharge the duty)")
+    elif not isinstance(discharge_node.value, list) or not discharge_node.value:
+        discharge_node.fail("must be a non-empty list of event types")
+    else:
+        for item in discharge_node.elements():
+            found_discharge = _discharge(item)
+            if found_discharge is not None:
+                discharges.append(found_discharge)
+    scope = _choice(node["scope"], ("period", "placement", "after_care", "child"), "period", parameters)
+    clock_from = _choice(node["clock_from"], ("trigger", "period_start"), "trigger", parameters)
+    conditions_at = _choice(node["conditions_at"], ("clock_start", "due_date"), "clock_start", parameters)
+    accept_before = node["accept_before"].boolean()
+    recurs = node["recurs"].boolean()
+    then = node["then"].string(required=False)
+    if then is not None and recurs:
+        node["then"].fail("a rule cannot both recur and hand on to another rule")
+    until_age = node["until_age"].integer(required=False)
+    clock_text = node["clock"].string(required=False)
+    if trigger and trigger.kind == "care_ended" and scope not in ("after_care", "child"):
+        node["scope"].fail("a duty triggered when care ends needs scope after_care or child")
+    if trigger and trigger.kind == "placement_start" and scope == "after_care":
+        node["scope"].fail("a placement duty cannot have scope after_care")
+    units = {d.unit for d in deadlines}
+    if "hours" in units and len(units) > 1:
+        deadline_node.fail("a duty counted in hours cannot also be counted in days")
+    if None in (rule_id, title, citation, start, trigger) or not deadlines or not discharges:
+        return None
+    assert rule_id and title and citation and start and trigger
+    return DutyRule(
+        id=rule_id,
+        title=title,
+        citation=citation,
+        in_force_from=start,
+        in_force_to=end,
+        trigger=trigger,
+        deadlines=tuple(deadlines),
+        discharged_by=tuple(discharges),
+        scope=scope,  # type: ignore[arg-type]
+        clock_from=clock_from,  # type: ignore[arg-type]
+        applies=applies,
+        conditions_at=conditions_at,  # type: ignore[arg-type]
+        accept_before=accept_before,
+        recurs=recurs,
+        then=then,
+        until_age=until_age,
+        clock_text=clock_text,
+        ruleset=ruleset.id,
+        version=ruleset.version,
+        source=f"{node.file}:{node.line}",
+    )
+
+
+def _parameters(node: Node) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if node.value is None or not node.mapping():
+        return found
+    for name, item in node.items():
+        if not item.mapping():
+            continue
+        item.keys_allowed(("value", "choices", "meaning", "citation"))
+        if not item.has("value"):
+            item.fail("is required", item.child_path("value"))
+            continue
+        value = item["value"].value
+        if item.has("choices"):
+            choices = item["choices"].value
+            if not isinstance(choices, list) or value not in choices:
+                item["value"].fail(f"must be one of the declared choices {choices!r}")
+        found[name] = value
+    return found
+
+
+@register_kind("duties")
+def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None) -> DutyRuleset:
+    """Check a duties file and build its rules; problems are recorded on the source's node."""
+    root = source.root
+    root.keys_allowed(_TOP_KEYS)
+    ruleset_id = root["ruleset"].string() or ""
+    version = str(root["version"].string() or "")
+    title = root["title"].string() or ""
+    instrument = root["instrument"].string(required=False) or ""
+    start, end = _in_force(root["in_force"], (None, None))
+    parameters = _parameters(root["parameters"])
+    for name, value in (overrides or {}).items():
+        if name in parameters:
+            parameters[name] = value
+    ruleset = DutyRuleset(ruleset_id, version, title, instrument, source.sha256, str(source.path), parameters, ())
+    parsed: list[tuple[DutyRule, Node]] = []
+    rules_node = root["rules"]
+    if not isinstance(rules_node.value, list) or not rules_node.value:
+        rules_node.fail("must be a non-empty list of rules")
+    else:
+        for item in rules_node.elements():
+            rule = _rule(item, ruleset, parameters, (start, end))
+            if rule is not None:
+                parsed.append((rule, item))
+    seen: dict[str, list[DutyRule]] = {}
+    for rule, item in parsed:
+        for other in seen.get(rule.id, []):
+            if _overlap(rule, other):
+                item["id"].fail(f"rule {rule.id!r} is already defined for overlapping dates at {other.source}")
+        seen.setdefault(rule.id, []).append(rule)
+    return attrs.evolve(ruleset, rules=tuple(rule for rule, _ in parsed))
+
+
+def _overlap(a: DutyRule, b: DutyRule) -> bool:
+    a_end = a.in_force_to or dt.date.max
+    b_end = b.in_force_to or dt.date.max
+    return a.in_force_from <= b_end and b.in_force_from <= a_end

@@ -1,0 +1,291 @@
+"""Reading ruleset files: YAML with line numbers, located errors, shipped ids, content hashes.
+
+Each ruleset file is a YAML mapping with ``ruleset`` (its id), ``version``, ``title``, ``kind`` (``duties``,
+``indicators`` or ``contract``) and the kind's own keys (``docs/ruleset-language.md``). Every error names the file,
+the line and the key: ``rulesets/statutory/cpr-2010.yaml:42: rules[3].deadline: unknown unit 'fortnights'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+#: Where the shipped rulesets live: inside the wheel, or beside the package in a source checkout.
+_PACKAGED: Final = Path(__file__).resolve().parent.parent / "_rulesets"
+_SOURCE: Final = Path(__file__).resolve().parent.parent.parent / "rulesets"
+
+
+def rulesets_root() -> Path:
+    """The folder of the shipped rulesets."""
+    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE
+
+
+@attrs.frozen(slots=True)
+class RulesetProblem:
+    """One thing wrong in a ruleset file."""
+
+    file: str
+    line: int
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.key}: {self.reason}"
+
+
+class RulesetError(Exception):
+    """A ruleset that cannot be used; ``problems`` lists every located problem found."""
+
+    def __init__(self, problems: Sequence[RulesetProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@attrs.define
+class Node:
+    """A YAML value with where it came from, for located errors while a kind's parser walks it."""
+
+    value: Any
+    file: str
+    line: int
+    path: str
+    problems: list[RulesetProblem]
+
+    def fail(self, reason: str, key: str | None = None, line: int | None = None) -> None:
+        self.problems.append(RulesetProblem(self.file, line or self.line, key or self.path or "(top)", reason))
+
+    def child_path(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def __getitem__(self, key: str) -> Node:
+        value = self.value
+        line = self.line
+        if isinstance(value, CommentedMap):
+            try:
+                line = value.lc.value(key)[0] + 1
+            except (KeyError, TypeError):
+                line = self.line
+        return Node(value.get(key) if isinstance(value, Mapping) else None, self.file, line, self.child_path(key),
+                    self.problems)
+
+    def has(self, key: str) -> bool:
+        return isinstance(self.value, Mapping) and key in self.value
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        if isinstance(self.value, Mapping):
+            for key in self.value:
+                yield str(key), self[str(key)]
+
+    def elements(self) -> Iterator[Node]:
+        value = self.value
+        if not isinstance(value, list):
+            return
+        for index, item in enumerate(value):
+            line = self.line
+            if isinstance(value, CommentedSeq):
+                try:
+                    line = value.lc.item(index)[0] + 1
+                except (KeyError, TypeError, IndexError):
+                    line = self.line
+            if isinstance(item, CommentedMap):
+                line = item.lc.line + 1
+            yield Node(item, self.file, line, self.child_path(index), self.problems)
+
+    # --- typed getters: record a problem and return None when the value is missing or wrong ---
+    def mapping(self, required: bool = True) -> bool:
+        if self.value is None:
+            if required:
+                self.fail("is required")
+            return False
+        if not isinstance(self.value, Mapping):
+            self.fail(f"must be a mapping, not {_yaml_type(self.value)}")
+            return False
+        return True
+
+    def string(self, required: bool = True) -> str | None:
+        if self.value is None:
+            if required:
+                self.fail("is required")
+            return None
+        if isinstance(self.value, bool) or not isinstance(self.value, str | int | float):
+            self.fail(f"must be text, not {_yaml_type(self.value)}")
+            return None
+        text = str(self.value).strip()
+        if not text:
+            self.fail("must not be empty")
+            return None
+        return text
+
+    def integer(self, required: bool = True, minimum: int | None = 0) -> int | None:
+        if self.value is None:
+            if required:
+                self.fail("is required")
+            return None
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            self.fail(f"must be a whole number, not {_yaml_type(self.value)}")
+            return None
+        if minimum is not None and self.value < minimum:
+            self.fail(f"must be at least {minimum}, got {self.value}")
+            return None
+        return int(self.value)
+
+    def boolean(self, default: bool = False) -> bool:
+        if self.value is None:
+            return default
+        if not isinstance(self.value, bool):
+            self.fail(f"must be true or false, not {_yaml_type(self.value)}")
+            return default
+        return bool(self.value)
+
+    def date(self, required: bool = True) -> dt.date | None:
+        value = self.value
+        if value is None:
+            if required:
+                self.fail("is required")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(f"must be a date YYYY-MM-DD, not {value!r}")
+        return None
+
+    def keys_allowed(self, allowed: Sequence[str]) -> None:
+        if not isinstance(self.value, CommentedMap):
+            return
+        for key in self.value:
+            if str(key) not in allowed:
+                line = self.value.lc.key(key)[0] + 1
+                self.fail(f"unknown key (allowed: {', '.join(allowed)})", self.child_path(str(key)), line)
+
+
+def _yaml_type(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+@attrs.frozen
+class SourceFile:
+    """A parsed YAML file: the root node, its text's SHA-256 and the display path."""
+
+    root: Node
+    sha256: str
+    path: Path
+
+
+def read_yaml(path: Path, display: str | None = None) -> SourceFile:
+    """Parse one YAML file with line numbers; ``RulesetError`` for unreadable or malformed YAML."""
+    shown = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RulesetError([RulesetProblem(shown, 0, "(file)", f"cannot be read ({exc.strerror or exc})")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulesetError([RulesetProblem(shown, 1, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        value = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise RulesetError([RulesetProblem(shown, line, "(yaml)", f"{exc.problem or exc.context}")]) from None
+    except YAMLError as exc:
+        raise RulesetError([RulesetProblem(shown, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    problems: list[RulesetProblem] = []
+    root = Node(value, shown, 1, "", problems)
+    if not isinstance(value, Mapping):
+        raise RulesetError([RulesetProblem(shown, 1, "(top)", "a ruleset file must be a YAML mapping")])
+    return SourceFile(root, hashlib.sha256(data).hexdigest(), path)
+
+
+#: The parsers of each kind of ruleset, registered by the modules that own them.
+KIND_PARSERS: dict[str, Callable[[SourceFile], Any]] = {}
+
+
+def register_kind(kind: str) -> Callable[[Callable[[SourceFile], Any]], Callable[[SourceFile], Any]]:
+    def decorate(func: Callable[[SourceFile], Any]) -> Callable[[SourceFile], Any]:
+        KIND_PARSERS[kind] = func
+        return func
+
+    return decorate
+
+
+def _import_kinds() -> None:
+    # The kinds register themselves when imported; import them here so any ruleset can be read.
+    import importlib
+
+    for module in ("swp_rules.rulesets.duties", "swp_rules.indicators.definitions", "swp_rules.contracts.loader"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def parse_file(path: Path, display: str | None = None) -> Any:
+    """Read and check one ruleset file of any kind; ``RulesetError`` lists every problem found."""
+    source = read_yaml(path, display)
+    root = source.root
+    kind = root["kind"].string()
+    if root.problems:
+        raise RulesetError(root.problems)
+    _import_kinds()
+    parser = KIND_PARSERS.get(kind or "")
+    if parser is None:
+        root["kind"].fail(f"unknown kind {kind!r} (known: {', '.join(sorted(KIND_PARSERS))})")
+        raise RulesetError(root.problems)
+    result = parser(source)
+    if root.problems:
+        raise RulesetError(root.problems)
+    return result
+
+
+def shipped_files() -> list[Path]:
+    """Every shipped ruleset file, in a stable order."""
+    root = rulesets_root()
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def shipped_id(path: Path) -> str:
+    """A shipped file's id: its path under ``rulesets/`` without the suffix (``statutory/cpr-2010``)."""
+    return path.relative_to(rulesets_root()).with_suffix("").as_posix()
+
+
+def find_ruleset_file(id_or_path: str) -> Path:
+    """A ruleset file by shipped id or by path; ``RulesetError`` when neither exists."""
+    candidate = Path(id_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+        return candidate
+    for suffix in (".yaml", ".yml"):
+        shipped = rulesets_root() / f"{id_or_path}{suffix}"
+        if shipped.is_file():
+            return shipped
+    raise RulesetError([RulesetProblem(id_or_path, 0, "(ruleset)", "no shipped ruleset has this id and no such file")])
