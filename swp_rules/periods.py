@@ -1,0 +1,79 @@
+"""Reporting periods: ``START..END`` (inclusive dates) or a financial year (``2011/12``, 1 April to 31 March)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from swp_rules import calendar
+
+_FY = re.compile(r"(?:FY)?(\d{4})[/-](\d{2}|\d{4})")
+
+
+@attrs.frozen(slots=True)
+class ReportingPeriod:
+    """A span of whole days, ``start`` and ``end`` both included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @classmethod
+    def financial_year(cls, start_year: int) -> ReportingPeriod:
+        start, end = calendar.financial_year(start_year)
+        return cls(start, end)
+
+    def financial_years(self) -> Iterator[ReportingPeriod]:
+        """The financial years that overlap this period, each clipped to it."""
+        year = calendar.financial_year_of(self.start)
+        while True:
+            fy = ReportingPeriod.financial_year(year)
+            if fy.start > self.end:
+                return
+            yield ReportingPeriod(max(fy.start, self.start), min(fy.end, self.end))
+            year += 1
+
+
+def parse_period(text: str) -> ReportingPeriod:
+    """``2011-04-01..2012-03-31``, or a financial year ``2011/12`` (also ``2011-12``, ``FY2011/12``).
+
+    Raises ``ValueError`` with a reason a user can act on.
+    """
+    text = text.strip()
+    match = _FY.fullmatch(text)
+    if match:
+        first = int(match.group(1))
+        second = match.group(2)
+        expected = str(first + 1)
+        if second not in (expected, expected[-2:]):
+            raise ValueError(f"{text!r}: a financial year runs from one year to the next, e.g. {first}/{expected[-2:]}")
+        return ReportingPeriod.financial_year(first)
+    start_text, sep, end_text = text.partition("..")
+    if not sep:
+        raise ValueError(f"{text!r}: expected START..END (YYYY-MM-DD..YYYY-MM-DD) or a financial year like 2011/12")
+    try:
+        start = dt.date.fromisoformat(start_text.strip())
+        end = dt.date.fromisoformat(end_text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r}: dates must be YYYY-MM-DD") from None
+    return ReportingPeriod(start, end)
