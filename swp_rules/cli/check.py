@@ -1,7 +1,144 @@
-"""Registered with the command line group."""
+"""``swp-rules check`` (breaches and open duties) and ``swp-rules explain`` (one child's duties, told in full)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from swp_rules.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    CannotRun,
+    counts_line,
+    csv_rejected_rows,
+    dump_json,
+    format_option,
+    open_output,
+    parse_date_option,
+    read_events,
+    rejected_table,
+    render_table,
+    resolve_format,
+    ruleset_option,
+    write_csv,
+)
+from swp_rules.engine import Engine, load_rulebook
+from swp_rules.engine.evaluate import group_by_child
+from swp_rules.io.events import LoadedEvents
+from swp_rules.report import duties as report
+from swp_rules.rulesets.loader import RulesetError
+
+
+def _engine(rulesets: Sequence[str], matcher: str) -> Engine:
+    try:
+        return Engine(load_rulebook(rulesets), matcher)
+    except RulesetError as exc:
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+
+
+def _as_of(value: str | None, loaded: LoadedEvents) -> dt.date:
+    if value is not None:
+        return parse_date_option(value, "--as-of")
+    if not loaded.events:
+        raise CannotRun("--as-of is needed when the input holds no events")
+    return max(e.date for e in loaded.events)
+
+
+def _matcher_option(func: Any) -> Any:
+    return click.option(
+        "--matcher", type=click.Choice(["durable", "oracle"]), default="durable", show_default=True,
+        help="The rule-matching core: durable-rules, or the plain-Python oracle.",
+    )(func)
+
+
+@click.command("check")
+@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date (default: the latest event's date).")
+@ruleset_option
+@format_option
+@_matcher_option
+def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], fmt: str | None,
+                  output: Path | None, matcher: str) -> int:
+    """Breaches of statutory duties and the duties still open, as of a date."""
+    engine = _engine(rulesets, matcher)
+    loaded = read_events(events)
+    day = _as_of(as_of, loaded)
+    result = engine.evaluate(loaded.events, day)
+    chosen = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if chosen == "json":
+            document: dict[str, Any] = result.to_dict()
+            document["input"] = loaded.counts.to_dict()
+            document["rejected"] = [r.to_dict() for r in loaded.rejected]
+            document["children"] = result.children
+            document["notes"] = [n.to_dict() for n in result.notes]
+            dump_json(_ordered(document, ("as_of", "rulesets", "input", "children", "breaches", "open", "rejected",
+                                          "notes")), out)
+        elif chosen == "csv":
+            rows = report.breach_rows(result.breaches) + report.open_rows(result.open)
+            rows += csv_rejected_rows(loaded.rejected)
+            write_csv(rows, report.CSV_COLUMNS, out)
+        else:
+            parts: list[Any] = [f"As of {day.isoformat()}: {len(result.breaches)} breaches, "
+                                f"{len(result.open)} open duties, {result.children} children"]
+            parts.append(report.breaches_table(result.breaches))
+            parts.append(report.open_table(result.open))
+            if loaded.rejected:
+                parts.append(rejected_table(loaded.rejected))
+            parts.append(counts_line(loaded.counts))
+            render_table(out, *parts)
+    return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
+
+
+@click.command("explain")
+@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--child", "child", required=True, metavar="ID", help="The child whose duties to explain.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date (default: the latest event's date).")
+@ruleset_option
+@format_option
+@_matcher_option
+def explain_command(events: tuple[str, ...], child: str, as_of: str | None, rulesets: tuple[str, ...],
+                    fmt: str | None, output: Path | None, matcher: str) -> int:
+    """One child's timeline: every duty, its clock, and why it is met, open, lapsed or breached."""
+    engine = _engine(rulesets, matcher)
+    loaded = read_events(events)
+    mine = group_by_child(loaded.events).get(child)
+    if not mine:
+        raise CannotRun("no events for the child named by --child")
+    day = _as_of(as_of, loaded)
+    records, timeline = engine.child_records(child, mine, day)
+    chosen = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if chosen == "json":
+            dump_json({
+                "as_of": day.isoformat(),
+                "child": child,
+                "rulesets": engine.book.describe(),
+                "input": loaded.counts.to_dict(),
+                "events": [e.to_dict() for e in timeline.events],
+                "duties": [r.to_dict() for r in records],
+                "notes": list(timeline.anomalies),
+                "rejected": [r.to_dict() for r in loaded.rejected],
+            }, out)
+        elif chosen == "csv":
+            write_csv(report.record_rows(records), report.CSV_COLUMNS, out)
+        else:
+            counts = {s: sum(1 for r in records if r.status == s) for s in ("met", "breached", "open", "lapsed")}
+            summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+            parts: list[Any] = [f"Child {child}, as of {day.isoformat()}: {summary}"]
+            parts.append(report.timeline_table(timeline.events))
+            parts.append(report.duties_table(records))
+            parts.extend(f"Note: {n}" for n in timeline.anomalies)
+            render_table(out, *parts)
+    return EXIT_FINDINGS if any(r.status == "breached" for r in records) else EXIT_CLEAN
+
+
+def _ordered(document: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    return {k: document[k] for k in keys if k in document}
+
+
+COMMANDS: list[click.Command] = [check_command, explain_command]

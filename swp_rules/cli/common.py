@@ -136,7 +136,9 @@ def _csv_cell(value: Any) -> Any:
 
 
 def console_for(out: IO[str]) -> Console:
-    return Console(file=out, width=None if out is sys.stdout else 160, soft_wrap=False, highlight=False)
+    """A rich console: the terminal's width on a terminal, 160 columns in a file or pipe."""
+    terminal = out is sys.stdout and sys.stdout.isatty()
+    return Console(file=out, width=None if terminal else 160, soft_wrap=False, highlight=False)
 
 
 def rejected_table(rejected: Sequence[Rejection]) -> Table:

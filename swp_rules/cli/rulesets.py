@@ -1,7 +1,186 @@
-"""Registered with the command line group."""
+"""``swp-rules rulesets list | show ID | validate PATH...``: inspect and check rulesets."""
 
 from __future__ import annotations
 
-import click
+from pathlib import Path
+from typing import Any
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.table import Table
+
+from swp_rules.cli.common import EXIT_CANNOT_RUN, EXIT_CLEAN, dump_json, format_option, open_output, render_table, \
+    resolve_format
+from swp_rules.engine.rulebook import RuleBook
+from swp_rules.rulesets import conditions as cond
+from swp_rules.rulesets.duties import DutyRuleset
+from swp_rules.rulesets.loader import (
+    RulesetError,
+    RulesetProblem,
+    find_ruleset_file,
+    parse_file,
+    shipped_files,
+    shipped_id,
+)
+
+
+def _summary(ruleset: Any) -> dict[str, Any]:
+    described: dict[str, Any] = ruleset.describe() if hasattr(ruleset, "describe") else {}
+    described.setdefault("id", getattr(ruleset, "id", ""))
+    described["title"] = getattr(ruleset, "title", "")
+    rules = getattr(ruleset, "rules", None)
+    if rules is not None:
+        described["rules"] = len(rules)
+    return described
+
+
+@click.group("rulesets")
+def rulesets_group() -> None:
+    """Inspect and check rulesets (statutory duties, indicators, contracts)."""
+
+
+@rulesets_group.command("list")
+@format_option
+def list_command(fmt: str | None, output: Path | None) -> int:
+    """The shipped rulesets."""
+    rows: list[dict[str, Any]] = []
+    for path in shipped_files():
+        try:
+            rows.append(_summary(parse_file(path, shipped_id(path) + path.suffix)))
+        except RulesetError as exc:
+            rows.append({"id": shipped_id(path), "kind": "invalid", "title": str(exc.problems[0])})
+    chosen = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if chosen == "json":
+            dump_json({"rulesets": rows}, out)
+        else:
+            table = Table(title="Shipped rulesets", title_justify="left")
+            for column in ("id", "kind", "version", "rules", "title"):
+                table.add_column(column, overflow="fold")
+            for row in rows:
+                table.add_row(str(row.get("id", "")), str(row.get("kind", "")), str(row.get("version", "")),
+                              str(row.get("rules", "")), str(row.get("title", "")))
+            render_table(out, table)
+    return EXIT_CLEAN
+
+
+def _duty_rows(ruleset: DutyRuleset) -> list[dict[str, Any]]:
+    rows = []
+    for rule in ruleset.rules:
+        deadlines = []
+        for d in rule.deadlines:
+            text = d.describe()
+            if d.when is not None:
+                text += f" when {cond.render(d.when.node)}"
+            deadlines.append(text)
+        trigger = rule.trigger.kind if rule.trigger.kind != "event" else f"event {rule.trigger.event}"
+        rows.append({
+            "id": rule.id,
+            "title": rule.title,
+            "citation": rule.citation,
+            "in_force": {"from": rule.in_force_from.isoformat(),
+                         "to": rule.in_force_to.isoformat() if rule.in_force_to else None},
+            "trigger": "after the previous discharge" if rule.trigger.kind == "chain" else trigger,
+            "applies": cond.render(rule.applies.node) if rule.applies else None,
+            "deadline": deadlines,
+            "discharged_by": [d.event for d in rule.discharged_by],
+            "scope": rule.scope,
+            "then": rule.id if rule.recurs else rule.then,
+            "source": rule.source,
+        })
+    return rows
+
+
+@rulesets_group.command("show")
+@click.argument("ruleset_id", metavar="ID_OR_PATH")
+@format_option
+def show_command(ruleset_id: str, fmt: str | None, output: Path | None) -> int:
+    """One ruleset, rule by rule."""
+    try:
+        path = find_ruleset_file(ruleset_id)
+        ruleset = parse_file(path)
+    except RulesetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return EXIT_CANNOT_RUN
+    summary = _summary(ruleset)
+    rows = _duty_rows(ruleset) if isinstance(ruleset, DutyRuleset) else []
+    to_dict = getattr(ruleset, "to_dict", None)
+    chosen = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if chosen == "json":
+            document = dict(summary)
+            document["parameters"] = dict(getattr(ruleset, "parameters", {}) or {})
+            if rows:
+                document["rules"] = rows
+            elif callable(to_dict):
+                document["definition"] = to_dict()
+            dump_json(document, out)
+        else:
+            parts: list[Any] = [f"{summary.get('id')} ({summary.get('kind')}, version {summary.get('version')}): "
+                                f"{summary.get('title')}"]
+            if rows:
+                table = Table(show_lines=True)
+                for column in ("id", "in force", "trigger", "deadline", "discharged by", "citation"):
+                    table.add_column(column, overflow="fold")
+                for row in rows:
+                    force = f"{row['in_force']['from']} – {row['in_force']['to'] or ''}"
+                    deadline = "\n".join(row["deadline"])
+                    if row["applies"]:
+                        deadline += f"\n(applies if {row['applies']})"
+                    table.add_row(row["id"], force, row["trigger"], deadline, ", ".join(row["discharged_by"]),
+                                  row["citation"])
+                parts.append(table)
+            elif callable(to_dict):
+                parts.append(str(to_dict()))
+            render_table(out, *parts)
+    return EXIT_CLEAN
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+@rulesets_group.command("validate")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+def validate_command(paths: tuple[str, ...]) -> int:
+    """Check ruleset files (or folders of them); every problem as file:line: key: reason. Exit 2 if any."""
+    problems: list[RulesetProblem] = []
+    duties: list[DutyRuleset] = []
+    files = _files(paths)
+    if not files:
+        click.echo("swp-rules: error: no ruleset files found", err=True)
+        return EXIT_CANNOT_RUN
+    for path in files:
+        if not path.is_file():
+            problems.append(RulesetProblem(str(path), 0, "(file)", "no such file"))
+            continue
+        try:
+            ruleset = parse_file(path)
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(ruleset, DutyRuleset):
+            duties.append(ruleset)
+        click.echo(f"ok {path}")
+    statutory = [d for d in duties if d.id.startswith("statutory/")]
+    try:
+        if statutory:
+            RuleBook.of(statutory)
+    except RulesetError as exc:
+        problems.extend(exc.problems)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
+        return EXIT_CANNOT_RUN
+    return EXIT_CLEAN
+
+
+COMMANDS: list[click.Command] = [rulesets_group]
