@@ -185,6 +185,8 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
         except ValueError as exc:
             raise RecordError(name, str(exc)) from None
     if kind == "decimal":
+        if isinstance(value, float):  # a Python caller's float: take the digits it prints, never its binary value
+            value = repr(value)
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise RecordError(name, f"must be a decimal amount, not {_json_type(value)}")
         try:

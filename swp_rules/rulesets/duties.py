@@ -55,6 +55,7 @@ DUTY_FACTS: Final[Mapping[str, type]] = {
     "days_looked_after": int,
     "reviews_held": int,
     "looked_after": bool,
+    "eligible": bool,
     "uasc": bool,
     "sex": str,
 }
