@@ -204,9 +204,9 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
             raise RecordError(name, "must be a whole number, not a boolean")
         if isinstance(value, int):
             number = value
-        elif isinstance(value, Decimal) and value == value.to_integral_value():
-            number = int(value)
-        elif from_text and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        elif (isinstance(value, Decimal) and value == value.to_integral_value()) or (
+            from_text and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value)
+        ):
             number = int(value)
         else:
             raise RecordError(name, f"must be a whole number, not {_describe(value)}")

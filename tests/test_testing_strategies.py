@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -95,7 +96,7 @@ def check_period(events: Sequence[EventDict]) -> None:
     placements = of_type(events, "placement_started")
     starts = [day_of(p) for p in placements]
     assert starts and starts[0] == start
-    assert all(a < b for a, b in zip(starts, starts[1:], strict=False))  # no overlaps: a move ends the last
+    assert all(a < b for a, b in itertools.pairwise(starts))  # no overlaps: a move ends the last
     for placement, day in zip(placements, starts, strict=True):
         assert end is None or day < end
         assert placement["placement"] in placement_codes_on(day)
@@ -155,7 +156,7 @@ def violations(events: Sequence[EventDict]) -> list[str]:
             return
         for previous, following in zip(dates, [*dates[1:], None], strict=True):
             due = next_due(previous)
-            if due < limit and (following is None and due < as_of or following is not None and following > due):
+            if due < limit and ((following is None and due < as_of) or (following is not None and following > due)):
                 found.append(f"{name} after {previous} due {due}")
 
     placements = days("placement_started")
@@ -206,7 +207,7 @@ def test_on_time_uses_the_comfortable_timescales(events: list[EventDict]) -> Non
         inside = [d for d in visits if ps <= d < pe]
         if inside:
             assert inside[0] - ps <= dt.timedelta(days=5)
-        assert all(b - a <= dt.timedelta(days=35) for a, b in zip(inside, inside[1:], strict=False))
+        assert all(b - a <= dt.timedelta(days=35) for a, b in itertools.pairwise(inside))
     by_id = {e["id"]: e for e in events}
     for response in of_type(events, "access_responded"):
         asked, answered = Event.from_dict(by_id[response["request"]]).time, Event.from_dict(response).time
@@ -315,4 +316,4 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="compliance"):
         timelines("sometimes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="years"):
-        timelines(years=0).example()
+        find(timelines(years=0), lambda _: True)

@@ -8,8 +8,15 @@ from typing import Any
 import click
 from rich.table import Table
 
-from swp_rules.cli.common import EXIT_CANNOT_RUN, EXIT_CLEAN, dump_json, format_option, open_output, render_table, \
-    resolve_format
+from swp_rules.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_CLEAN,
+    dump_json,
+    format_option,
+    open_output,
+    render_table,
+    resolve_format,
+)
 from swp_rules.engine.rulebook import RuleBook
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import DutyRuleset

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
+
 import attrs
 
 from swp_rules import calendar
@@ -141,18 +142,18 @@ class _Run:
         elif kind == "leaving_care_eligible":
             day = self.eligible_on
             if day is not None:
-                period = timeline.period_on(day)
-                if period is not None:
+                holder = timeline.period_on(day)
+                if holder is not None:
                     index = bisect.bisect_right([e.date for e in timeline.events], day) - 1
-                    yield _Occurrence(day, max(index, period.index), (period.event.id,), period, None, period.end,
-                                      period.index, None)
+                    yield _Occurrence(day, max(index, holder.index), (holder.event.id,), holder, None, holder.end,
+                                      holder.index, None)
         elif kind == "event":
             assert trigger.event is not None
             for index in timeline.of_type(trigger.event):
                 event = timeline.events[index]
-                period = timeline.period_on(event.date)
-                yield _Occurrence(event.date, index, (event.id,), period, None,
-                                  period.end if period else None, index, event)
+                within = timeline.period_on(event.date)
+                yield _Occurrence(event.date, index, (event.id,), within, None,
+                                  within.end if within else None, index, event)
 
     # --- one chain of obligations ---
     def chain(self, rule: DutyRule, occurrence: _Occurrence) -> None:

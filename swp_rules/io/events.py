@@ -66,7 +66,12 @@ class InputCounts:
         self.rejected += other.rejected
 
     def to_dict(self) -> dict[str, int]:
-        return {"read": self.read, "evaluated": self.evaluated, "duplicates": self.duplicates, "rejected": self.rejected}
+        return {
+            "read": self.read,
+            "evaluated": self.evaluated,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+        }
 
 
 def _parse_constant(name: str) -> Any:

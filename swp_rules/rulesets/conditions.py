@@ -186,8 +186,8 @@ class _Parser:
                 self.take()
                 values.append(self.literal())
             self.expect("op", "]")
-            node: Node = Or(tuple(Compare(name, "==", v) for v in values))
-            return Not(node) if negated else node
+            choice: Node = Or(tuple(Compare(name, "==", v) for v in values))
+            return Not(choice) if negated else choice
         return Compare(name, "==", True)
 
 

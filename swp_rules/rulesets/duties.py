@@ -97,10 +97,7 @@ class Deadline:
     citation: str | None = None
 
     def describe(self) -> str:
-        if self.unit == "working_days":
-            word = "working day"
-        else:
-            word = self.unit[:-1]
+        word = "working day" if self.unit == "working_days" else self.unit[:-1]
         return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 from ruamel.yaml import YAML
@@ -230,8 +230,13 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
 KIND_PARSERS: dict[str, Callable[[SourceFile], Any]] = {}
 
 
-def register_kind(kind: str) -> Callable[[Callable[[SourceFile], Any]], Callable[[SourceFile], Any]]:
-    def decorate(func: Callable[[SourceFile], Any]) -> Callable[[SourceFile], Any]:
+_Parser = TypeVar("_Parser", bound=Callable[..., Any])
+
+
+def register_kind(kind: str) -> Callable[[_Parser], _Parser]:
+    """Register the parser of a ruleset ``kind`` (``duties``, ``indicators``, ``contract``)."""
+
+    def decorate(func: _Parser) -> _Parser:
         KIND_PARSERS[kind] = func
         return func
 
