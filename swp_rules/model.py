@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -108,6 +109,7 @@ EVENT_TYPES: Final[Mapping[str, Mapping[str, FieldSpec]]] = MappingProxyType(
         "practice_released": {"practice": _req("str")},
     }
 )
+_TYPE_NAMES: Final[Mapping[str, str]] = {name: name for name in EVENT_TYPES}
 
 #: The fields every event has.
 COMMON_FIELDS: Final = ("id", "child", "type", "date")
@@ -165,7 +167,7 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
         if isinstance(value, str):
             if not value.strip():
                 raise RecordError(name, "must not be empty")
-            return value
+            return sys.intern(value) if len(value) <= 32 else value
         raise RecordError(name, f"must be a string, not {_json_type(value)}")
     if kind == "bool":
         if isinstance(value, bool):
@@ -228,7 +230,7 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
             if spec.code_list == "REC" and code == "X1":
                 raise RecordError(name, "X1 does not end a period of care; record the new placement or status")
             raise RecordError(name, f"{code[:20]!r} is not in the SSDA903 {spec.code_list} code list")
-        return code
+        return sys.intern(code)
     if kind == "enum":
         if value not in spec.choices:
             allowed = ", ".join(map(str, spec.choices))
@@ -259,9 +261,14 @@ def _describe(value: Any) -> str:
     return _json_type(value)
 
 
+_NO_FIELDS: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
 def _freeze_fields(value: Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(value, MappingProxyType):
         return value
+    if not value:
+        return _NO_FIELDS
     return MappingProxyType(dict(value))
 
 
@@ -359,11 +366,12 @@ class Event:
                 if field_spec.required:
                     raise RecordError(name, f"is required for a {type_} event")
                 continue
-            fields[name] = _parse_value(name, field_spec, value, from_text)
+            fields[sys.intern(name)] = _parse_value(name, field_spec, value, from_text)
         for name, field_spec in spec.items():
             if field_spec.required and name not in fields:
                 raise RecordError(name, f"is required for a {type_} event")
-        return cls(record["id"], record["child"], type_, day, time, fields)
+        # Identifiers, type names and short codes repeat across millions of events: share one copy of each.
+        return cls(record["id"], sys.intern(record["child"]), _TYPE_NAMES[type_], day, time, fields)
 
     def to_dict(self) -> dict[str, Any]:
         """The event as a plain JSON-ready mapping (dates as ISO text, amounts as decimal strings)."""

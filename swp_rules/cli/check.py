@@ -20,6 +20,7 @@ from swp_rules.cli.common import (
     open_output,
     parse_date_option,
     read_events,
+    read_grouped,
     rejected_table,
     render_table,
     resolve_format,
@@ -27,8 +28,8 @@ from swp_rules.cli.common import (
     write_csv,
 )
 from swp_rules.engine import Engine, load_rulebook
-from swp_rules.engine.evaluate import group_by_child
-from swp_rules.io.events import LoadedEvents
+from swp_rules.engine.evaluate import REPORTED, group_by_child
+from swp_rules.engine.parallel import evaluate_parallel
 from swp_rules.report import duties as report
 from swp_rules.rulesets.loader import RulesetError
 
@@ -40,12 +41,12 @@ def _engine(rulesets: Sequence[str], matcher: str) -> Engine:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
 
 
-def _as_of(value: str | None, loaded: LoadedEvents) -> dt.date:
+def _as_of(value: str | None, latest: dt.date | None) -> dt.date:
     if value is not None:
         return parse_date_option(value, "--as-of")
-    if not loaded.events:
+    if latest is None:
         raise CannotRun("--as-of is needed when the input holds no events")
-    return max(e.date for e in loaded.events)
+    return latest
 
 
 def _matcher_option(func: Any) -> Any:
@@ -61,13 +62,15 @@ def _matcher_option(func: Any) -> Any:
 @ruleset_option
 @format_option
 @_matcher_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
 def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], fmt: str | None,
-                  output: Path | None, matcher: str) -> int:
+                  output: Path | None, matcher: str, jobs: int | None) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     engine = _engine(rulesets, matcher)
-    loaded = read_events(events)
-    day = _as_of(as_of, loaded)
-    result = engine.evaluate(loaded.events, day)
+    loaded = read_grouped(events)
+    day = _as_of(as_of, loaded.latest)
+    result = evaluate_parallel(engine, loaded.by_child, day, jobs=jobs, keep=REPORTED)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":
@@ -109,7 +112,7 @@ def explain_command(events: tuple[str, ...], child: str, as_of: str | None, rule
     mine = group_by_child(loaded.events).get(child)
     if not mine:
         raise CannotRun("no events for the child named by --child")
-    day = _as_of(as_of, loaded)
+    day = _as_of(as_of, max((e.date for e in loaded.events), default=None))
     records, timeline = engine.child_records(child, mine, day)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final
 
 import attrs
 
@@ -61,17 +61,48 @@ class Engine:
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
         return self._child.records(timeline, as_of), timeline
 
-    def evaluate(self, events: Iterable[Event], as_of: dt.date) -> Evaluation:
-        return self.evaluate_grouped(group_by_child(events), as_of)
+    def evaluate(self, events: Iterable[Event], as_of: dt.date, *, keep: Keep | None = None) -> Evaluation:
+        """Every child's duties as of ``as_of``.
 
-    def evaluate_grouped(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date) -> Evaluation:
+        ``keep`` chooses which met and lapsed records ``Evaluation.records`` retains (default: all of them);
+        breaches and open obligations are always kept. For very large cohorts, ``keep=REPORTED`` keeps memory to
+        what ``check`` reports. Each child's events are released as soon as the child has been evaluated.
+        """
+        by_child = group_by_child(events)
+        return self._evaluate(by_child, as_of, keep, release=True)
+
+    def evaluate_grouped(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, *,
+                         keep: Keep | None = None, release: bool = False) -> Evaluation:
+        """As ``evaluate``, for events already grouped by child.
+
+        The mapping is left as it is, unless ``release`` is true: then each child is removed from it (a ``dict``)
+        once evaluated, so that memory is handed back as the run goes on."""
+        if release and not isinstance(by_child, dict):
+            raise TypeError("release=True needs a dict of events by child")
+        return self._evaluate(by_child, as_of, keep, release)
+
+    def _evaluate(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, keep: Keep | None,
+                  release: bool) -> Evaluation:
         records: list[DutyRecord] = []
         notes: list[ChildNote] = []
+        children = len(by_child)
         for child in sorted(by_child):
             found, timeline = self.child_records(child, by_child[child], as_of)
-            records.extend(found)
+            if release:
+                del by_child[child]  # type: ignore[attr-defined]
+            records.extend(found if keep is None else (r for r in found if r.status in _ALWAYS or keep(r)))
             notes.extend(ChildNote(child, note) for note in timeline.anomalies)
-        return _assemble(as_of, records, notes, self.book, len(by_child))
+        return _assemble(as_of, records, notes, self.book, children)
+
+
+#: Chooses the met and lapsed records an evaluation keeps (breached and open ones are always kept).
+Keep = Callable[[DutyRecord], bool]
+_ALWAYS: Final = frozenset({"breached", "open"})
+
+
+def REPORTED(record: DutyRecord) -> bool:
+    """Keep only what ``check`` reports: breaches and open obligations."""
+    return False
 
 
 def _assemble(as_of: dt.date, records: list[DutyRecord], notes: list[ChildNote], book: RuleBook,
@@ -82,9 +113,9 @@ def _assemble(as_of: dt.date, records: list[DutyRecord], notes: list[ChildNote],
 
 
 def evaluate(events: Iterable[Event], as_of: dt.date, *, rulesets: Iterable[str] = (),
-             matcher: str = "durable") -> Evaluation:
+             matcher: str = "durable", keep: Keep | None = None) -> Evaluation:
     """Evaluate events as of a date with the named duty rulesets (default: every statutory version)."""
-    return Engine(load_rulebook(rulesets), matcher).evaluate(events, as_of)
+    return Engine(load_rulebook(rulesets), matcher).evaluate(events, as_of, keep=keep)
 
 
 class RunningEvaluation:

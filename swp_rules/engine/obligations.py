@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
+from typing import Final
 
 import attrs
 
@@ -47,9 +48,13 @@ class _Occurrence:
     event: Event | None
 
 
+_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def long_date(day: dt.date) -> str:
-    """``Mon 6 Jun 2011``: how an explanation writes a date."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """``Mon 6 Jun 2011``: how an explanation writes a date (English names whatever the locale)."""
+    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _when_text(value: Due) -> str:
