@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -27,7 +28,10 @@ class _Group(click.Group):
         except BrokenPipeError:
             sys.exit(0)
         except Exception as exc:  # the last guard: a bug must not leak data or a traceback
-            click.echo(f"swp-rules: internal error ({type(exc).__name__}); nothing was written", err=True)
+            if os.environ.get("SWP_RULES_DEBUG"):  # a developer's explicit request: the traceback may show case data
+                raise
+            click.echo(f"swp-rules: internal error ({type(exc).__name__}); nothing was written. "
+                       "Set SWP_RULES_DEBUG=1 to see the traceback (it may contain case data).", err=True)
             sys.exit(EXIT_CANNOT_RUN)
 
 
