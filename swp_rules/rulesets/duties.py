@@ -184,8 +184,11 @@ _RULE_KEYS: Final = (
 )
 
 
-def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
+def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
+              required: bool = False) -> tuple[dt.date | None, dt.date | None]:
     if node.value is None:
+        if required and default[0] is None:
+            node.fail("is required (the ruleset gives no in_force dates either)")
         return default
     if not node.mapping():
         return default
@@ -237,7 +240,7 @@ def _condition(node: Node, types: Mapping[str, type]) -> Condition | None:
         return None
 
 
-def _deadline(node: Node, parameters: Mapping[str, Any]) -> Deadline | None:
+def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = False) -> Deadline | None:
     if not node.mapping():
         return None
     node.keys_allowed((*UNITS, "when", "citation"))
@@ -249,6 +252,9 @@ def _deadline(node: Node, parameters: Mapping[str, Any]) -> Deadline | None:
     when = _condition(node["when"], DUTY_FACTS) if node.has("when") else None
     citation = node["citation"].string(required=False)
     if amount is None:
+        return None
+    if amount == 0 and not accept_before:
+        node[units[0]].fail("a deadline of 0 can only be met beforehand; set accept_before: true or give a time")
         return None
     return Deadline(units[0], amount, when, citation)
 
@@ -330,9 +336,10 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
             node["id"].fail(f"unknown family {match['family']!r} (families: {', '.join(sorted(FAMILIES))})")
     title = node["title"].string()
     citation = node["citation"].string()
-    start, end = _in_force(node["in_force"], default_force)
+    start, end = _in_force(node["in_force"], default_force, required=True)
     trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
     applies = _condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
+    accept_before = node["accept_before"].boolean()
     deadline_node = node["deadline"]
     deadlines: list[Deadline] = []
     if isinstance(deadline_node.value, list):
@@ -340,7 +347,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         if not items:
             deadline_node.fail("needs at least one deadline")
         for index, item in enumerate(items):
-            found = _deadline(item, parameters)
+            found = _deadline(item, parameters, accept_before)
             if found is None:
                 continue
             if found.when is None and index != len(items) - 1:
@@ -349,7 +356,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         if deadlines and deadlines[-1].when is not None:
             deadline_node.fail("the last deadline must have no 'when', so one always applies")
     else:
-        found = _deadline(deadline_node, parameters)
+        found = _deadline(deadline_node, parameters, accept_before)
         if found is not None:
             if found.when is not None:
                 deadline_node.fail("a single deadline cannot have a 'when'; give a list with a last default")
@@ -368,7 +375,6 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
     scope = _choice(node["scope"], ("period", "placement", "after_care", "child"), "period", parameters)
     clock_from = _choice(node["clock_from"], ("trigger", "period_start"), "trigger", parameters)
     conditions_at = _choice(node["conditions_at"], ("clock_start", "due_date"), "clock_start", parameters)
-    accept_before = node["accept_before"].boolean()
     recurs = node["recurs"].boolean()
     then = node["then"].string(required=False)
     if then is not None and recurs:

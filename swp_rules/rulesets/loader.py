@@ -16,7 +16,9 @@ from typing import Any, Final, TypeVar
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 #: Where the shipped rulesets live: inside the wheel, or beside the package in a source checkout.
 _PACKAGED: Final = Path(__file__).resolve().parent.parent / "_rulesets"
@@ -190,6 +192,23 @@ def _yaml_type(value: Any) -> str:
     return type(value).__name__
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip YAML, except that a date-like scalar that is no real date (2011-02-30) stays text.
+
+    The ruleset's typed getter (``Node.date``) then reports it with its file, line and key, instead of the YAML
+    library raising an unlocated ``ValueError``.
+    """
+
+    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 @attrs.frozen
 class SourceFile:
     """A parsed YAML file: the root node, its text's SHA-256 and the display path."""
@@ -211,6 +230,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
     except UnicodeDecodeError as exc:
         raise RulesetError([RulesetProblem(shown, 1, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     try:
         value = yaml.load(text)
     except MarkedYAMLError as exc:
