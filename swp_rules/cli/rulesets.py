@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from swp_rules.cli.common import (
     render_table,
     resolve_format,
 )
-from swp_rules.engine.rulebook import RuleBook
+from swp_rules.engine.rulebook import RuleBook, load_rulebook
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import DutyRuleset
 from swp_rules.rulesets.loader import (
@@ -25,6 +26,7 @@ from swp_rules.rulesets.loader import (
     RulesetProblem,
     find_ruleset_file,
     parse_file,
+    read_yaml,
     shipped_files,
     shipped_id,
 )
@@ -154,6 +156,26 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
     return found
 
 
+def _unknown_handoffs(duties: list[DutyRuleset]) -> list[RulesetProblem]:
+    """Rules whose ``then`` names no rule in the files checked nor in the shipped statutory rulesets."""
+    known = {rule.id for ruleset in duties for rule in ruleset.rules}
+    with contextlib.suppress(RulesetError):  # the shipped rulesets' own problems are reported when validated
+        known |= {rule.id for rule in load_rulebook().rules()}
+    problems: list[RulesetProblem] = []
+    for ruleset in duties:
+        missing = {rule.source for rule in ruleset.rules if rule.then is not None and rule.then not in known}
+        if not missing:
+            continue
+        source = read_yaml(Path(ruleset.path), ruleset.path)
+        for item in source.root["rules"].elements():
+            if f"{item.file}:{item.line}" in missing:
+                then = item["then"]
+                problems.append(RulesetProblem(then.file, then.line, then.path,
+                                               f"no rule {then.value!r} is defined (in these files or the shipped "
+                                               "statutory rulesets)"))
+    return problems
+
+
 @rulesets_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 def validate_command(paths: tuple[str, ...]) -> int:
@@ -176,12 +198,14 @@ def validate_command(paths: tuple[str, ...]) -> int:
         if isinstance(ruleset, DutyRuleset):
             duties.append(ruleset)
         click.echo(f"ok {path}")
+    handoffs = _unknown_handoffs(duties)
+    problems.extend(handoffs)
     statutory = [d for d in duties if d.id.startswith("statutory/")]
     try:
         if statutory:
             RuleBook.of(statutory)
     except RulesetError as exc:
-        problems.extend(exc.problems)
+        problems.extend(p for p in exc.problems if not (handoffs and p.key == "then"))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
