@@ -3,9 +3,9 @@
     python bench/bench_engine.py [--children 1000 10000 84000] [--matcher durable oracle] [--jobs N]
 
 Each figure is one run of what ``swp-rules check EVENTS --as-of 2012-03-31`` does — read the events, evaluate every
-statutory duty, keep breaches and open duties — in a fresh process, so peak memory is the run's own. ``--jobs``
-is the number of worker processes (default: one per core); peak memory is reported for the main process and for
-the largest worker.
+statutory duty, keep breaches and open duties (``evaluate_files``) — in a fresh process, so peak memory is the
+run's own. ``--jobs`` is the number of worker processes (default: one per core; small inputs run in one); peak
+memory is reported for the main process and for the largest worker.
 """
 
 from __future__ import annotations
@@ -24,22 +24,18 @@ AS_OF = dt.date(2012, 3, 31)
 
 
 def _run(path: Path, matcher: str, jobs: int | None) -> None:
-    from swp_rules.cli.common import read_grouped
     from swp_rules.engine import Engine, load_rulebook
     from swp_rules.engine.evaluate import REPORTED
-    from swp_rules.engine.parallel import evaluate_parallel
+    from swp_rules.engine.parallel import evaluate_files
 
     engine = Engine(load_rulebook(), matcher)
     with stopwatch() as total:
-        with stopwatch() as reading:
-            grouped = read_grouped([str(path)])
-        children, events = len(grouped.by_child), grouped.counts.evaluated
-        with stopwatch() as evaluating:
-            result = evaluate_parallel(engine, grouped.by_child, AS_OF, jobs=jobs, keep=REPORTED)
-    print(f"{matcher:8} {children:>7,} children {events:>10,} events | read {reading():6.1f} s | "
-          f"evaluate {evaluating():6.1f} s | total {total():6.1f} s | {events / total():>8,.0f} events/s | "
-          f"{children / total():>6,.0f} children/s | peak {peak_rss_mib():5.0f} MiB main, "
-          f"{peak_children_rss_mib():5.0f} MiB worker | {len(result.breaches):,} breaches, {len(result.open):,} open")
+        result = evaluate_files(engine, [path], AS_OF, jobs=jobs, keep=REPORTED)
+    evaluation, events = result.evaluation, result.counts.evaluated
+    print(f"{matcher:8} {evaluation.children:>7,} children {events:>10,} events | {result.jobs} jobs | "
+          f"total {total():6.1f} s | {events / total():>8,.0f} events/s | {evaluation.children / total():>6,.0f} "
+          f"children/s | peak {peak_rss_mib():5.0f} MiB main, {peak_children_rss_mib():5.0f} MiB largest worker | "
+          f"{len(evaluation.breaches):,} breaches, {len(evaluation.open):,} open", flush=True)
 
 
 def main() -> None:

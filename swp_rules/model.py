@@ -371,7 +371,17 @@ class Event:
             if field_spec.required and name not in fields:
                 raise RecordError(name, f"is required for a {type_} event")
         # Identifiers, type names and short codes repeat across millions of events: share one copy of each.
-        return cls(record["id"], sys.intern(record["child"]), _TYPE_NAMES[type_], day, time, fields)
+        return cls._checked(record["id"], sys.intern(record["child"]), _TYPE_NAMES[type_], day, time, fields)
+
+    @classmethod
+    def _checked(cls, id: str, child: str, type: str, date: dt.date, time: dt.datetime | None,
+                 fields: dict[str, Any]) -> Event:
+        """Build an event whose every value ``from_dict`` has just checked, without checking them twice."""
+        event = object.__new__(cls)
+        for name, value in (("id", id), ("child", child), ("type", type), ("date", date), ("time", time),
+                            ("fields", _freeze_fields(fields))):
+            object.__setattr__(event, name, value)
+        return event
 
     def to_dict(self) -> dict[str, Any]:
         """The event as a plain JSON-ready mapping (dates as ISO text, amounts as decimal strings)."""

@@ -1,34 +1,88 @@
-"""Parallel evaluation gives exactly the serial results."""
+"""Parallel reading and evaluation give exactly the serial results."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from swp_rules.engine import Engine
-from swp_rules.engine.evaluate import REPORTED, group_by_child
-from swp_rules.engine.parallel import can_fork, evaluate_parallel
-from swp_rules.io.events import load_records
+from swp_rules.engine.evaluate import REPORTED
+from swp_rules.engine.parallel import can_fork, evaluate_files
+from swp_rules.io.events import line_owner, load_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from cohort import cohort
 
 AS_OF = dt.date(2012, 3, 31)
+needs_fork = pytest.mark.skipif(not can_fork(), reason="this system cannot fork worker processes")
 
 
-@pytest.mark.skipif(not can_fork(), reason="this system cannot fork worker processes")
+def _write(path: Path, records: list[dict[str, object]], extra_lines: tuple[str, ...] = ()) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record) + "\n")
+        for line in extra_lines:
+            handle.write(line + "\n")
+    return path
+
+
+MESSY = (
+    '{"id": "bad1", "child": "C000001", "type": "visit"}',  # no date
+    "not json at all",
+    "",
+    '{"id": "C000002-001", "child": "C000002", "type": "visit", "date": "2011-09-01"}',  # an id reused, same child
+    '{"id": "x9", "child": "C\\u0030\\u00300007", "type": "visit", "date": "2011-09-02"}',  # escaped child id
+    '{"id": "x10", "child": "C000007", "meta": {"child": "elsewhere"}, "type": "visit", "date": "2011-09-03"}',
+    "null",
+)
+
+
+@needs_fork
 @pytest.mark.parametrize("keep", [None, REPORTED])
-def test_parallel_equals_serial(keep: object) -> None:
-    events = load_records(cohort(300)).events
+def test_parallel_equals_serial(tmp_path: Path, keep: object) -> None:
+    records = list(cohort(200))
+    first = _write(tmp_path / "a.jsonl", records[: len(records) // 2], MESSY)
+    second = _write(tmp_path / "b.jsonl", records[len(records) // 2 :] + records[:5])  # five exact repeats
     engine = Engine()
-    serial = engine.evaluate(events, AS_OF, keep=keep)  # type: ignore[arg-type]
-    parallel = evaluate_parallel(engine, group_by_child(events), AS_OF, jobs=2, keep=keep,  # type: ignore[arg-type]
-                                 parallel_from=1)
-    assert parallel == serial
-    assert serial.breaches and serial.open
+    serial = evaluate_files(engine, [first, second], jobs=1, keep=keep)  # type: ignore[arg-type]
+    parallel = evaluate_files(engine, [first, second], jobs=2, keep=keep, parallel_from=0)  # type: ignore[arg-type]
+    assert parallel.jobs == 2
+    assert parallel.evaluation == serial.evaluation
+    assert parallel.rejected == serial.rejected
+    assert parallel.counts == serial.counts
+    assert serial.counts.duplicates == 5 and serial.counts.rejected >= 4
+    assert serial.evaluation.breaches and serial.evaluation.open
+
+
+@needs_fork
+def test_an_id_reused_across_children_falls_back_to_the_serial_reading(tmp_path: Path) -> None:
+    records = list(cohort(60))
+    last = records[-1]
+    home = line_owner(1, json.dumps(last).encode(), 2)
+    other = next(f"C9{n:05d}" for n in range(100) if line_owner(1, json.dumps({"child": f"C9{n:05d}"}).encode(), 2)
+                 != home)
+    clash = dict(last, child=other)  # same id, a child another worker reads: a serial read rejects the second
+    path = _write(tmp_path / "a.jsonl", [*records, clash])
+    serial = evaluate_files(Engine(), [path], AS_OF, jobs=1)
+    parallel = evaluate_files(Engine(), [path], AS_OF, jobs=2, parallel_from=0)
+    assert parallel.jobs == 1
+    assert parallel.rejected == serial.rejected
+    assert [r.reason for r in serial.rejected] == [f"id reused with different content (first used at {path}:"
+                                                   f"{len(records)})"]
+
+
+def test_a_child_is_routed_to_one_worker_however_its_lines_are_written() -> None:
+    plain = b'{"id": "1", "child": "C7", "type": "visit"}'
+    spaced = b'{"child" :  "C7", "id": "2"}'
+    escaped = b'{"id": "3", "child": "C\\u0037", "type": "visit"}'
+    nested = b'{"id": "4", "extra": {"child": "other"}, "child": "C7"}'
+    for parts in (2, 3, 5):
+        owners = {line_owner(n, raw, parts) for n, raw in enumerate((plain, spaced, escaped, nested))}
+        assert len(owners) == 1
 
 
 def test_reported_keeps_only_breaches_and_open() -> None:
@@ -40,6 +94,6 @@ def test_reported_keeps_only_breaches_and_open() -> None:
     assert len(lean.records) < len(full.records)
 
 
-def test_jobs_must_be_positive() -> None:
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="jobs"):
-        evaluate_parallel(Engine(), {}, AS_OF, jobs=0)
+        evaluate_files(Engine(), [_write(tmp_path / "a.jsonl", [])], AS_OF, jobs=0)

@@ -20,7 +20,6 @@ from swp_rules.cli.common import (
     open_output,
     parse_date_option,
     read_events,
-    read_grouped,
     rejected_table,
     render_table,
     resolve_format,
@@ -29,7 +28,8 @@ from swp_rules.cli.common import (
 )
 from swp_rules.engine import Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED, group_by_child
-from swp_rules.engine.parallel import evaluate_parallel
+from swp_rules.engine.parallel import evaluate_files
+from swp_rules.io.events import InputError
 from swp_rules.report import duties as report
 from swp_rules.rulesets.loader import RulesetError
 
@@ -68,9 +68,16 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
                   output: Path | None, matcher: str, jobs: int | None) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     engine = _engine(rulesets, matcher)
-    loaded = read_grouped(events)
-    day = _as_of(as_of, loaded.latest)
-    result = evaluate_parallel(engine, loaded.by_child, day, jobs=jobs, keep=REPORTED)
+    if not events:
+        raise CannotRun("no EVENTS file given")
+    fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
+    try:
+        loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    except ValueError:
+        raise CannotRun("--as-of is needed when the input holds no events") from None
+    result = loaded.evaluation
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":
@@ -86,7 +93,7 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
             rows += csv_rejected_rows(loaded.rejected)
             write_csv(rows, report.CSV_COLUMNS, out)
         else:
-            parts: list[Any] = [f"As of {day.isoformat()}: {len(result.breaches)} breaches, "
+            parts: list[Any] = [f"As of {result.as_of.isoformat()}: {len(result.breaches)} breaches, "
                                 f"{len(result.open)} open duties, {result.children} children"]
             parts.append(report.breaches_table(result.breaches))
             parts.append(report.open_table(result.open))

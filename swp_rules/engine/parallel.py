@@ -1,36 +1,51 @@
-"""Evaluating a large cohort on several processor cores, with exactly the results of a serial run.
+"""Reading and evaluating a large cohort on several processor cores, with exactly the results of a serial run.
 
-Children are independent, so the sorted list of children is cut into chunks and each chunk is evaluated in a worker
-process. Workers are forked after the events are read, so they share the parent's events without copying them over
-a pipe; each sends back only the records it was asked to keep. Results are put back in chunk order, so the output
-is identical to ``Engine.evaluate`` whatever the number of workers. Where the operating system cannot fork (Windows,
-or macOS under some Pythons), the run is serial.
+Children are independent, so each worker process reads every input line but parses only the lines of its own
+children (``swp_rules.io.events.line_owner`` routes a line on its ``child`` text), then evaluates those children.
+Nothing but results crosses between processes. Before evaluating, the workers report the latest event date (the
+default ``as_of``) and a hash of every id they accepted: ids are unique across the whole input, so an id accepted
+by two workers (a reused id, which a serial read would reject) sends the run back to the serial path. Results are
+merged in the serial order — children sorted, rejections in input order — so the output does not depend on the
+number of workers.
+
+The serial path is taken for one job, small or CSV input, and systems that cannot fork (Windows; macOS under some
+Pythons).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import heapq
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
-from typing import Final
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
 
 from swp_rules.engine.evaluate import Engine, Evaluation, Keep, _assemble
 from swp_rules.engine.results import ChildNote, DutyRecord
+from swp_rules.io.events import EventReader, InputCounts, Rejection, check_readable, file_format
 from swp_rules.model import Event
 
-#: Below this many children a single process is faster than starting workers.
-PARALLEL_FROM: Final = 4_000
-#: Children per unit of work handed to a worker.
-CHUNK: Final = 1_000
+#: Below this much input (bytes) one process is faster than starting workers.
+PARALLEL_FROM_BYTES: Final = 16 * 1024 * 1024
 
-_Shared = tuple[Engine, Mapping[str, Sequence[Event]], list[str], dt.date, Keep | None]
-_shared: _Shared | None = None
+
+@attrs.frozen
+class FilesEvaluation:
+    """What evaluating event files gave: the evaluation, the rejected records and the counts."""
+
+    evaluation: Evaluation
+    rejected: tuple[Rejection, ...]
+    counts: InputCounts
+    jobs: int
 
 
 def available_jobs() -> int:
-    """How many workers ``jobs="auto"`` uses: one per core the process may run on."""
+    """How many workers the default uses: one per core this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
@@ -41,45 +56,127 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _chunk(bounds: tuple[int, int]) -> tuple[list[DutyRecord], list[ChildNote]]:
-    assert _shared is not None
-    engine, by_child, children, as_of, keep = _shared
-    records: list[DutyRecord] = []
-    notes: list[ChildNote] = []
-    for child in children[bounds[0]:bounds[1]]:
-        found, timeline = engine.child_records(child, by_child[child], as_of)
-        records.extend(found if keep is None else (r for r in found if r.status in ("breached", "open") or keep(r)))
-        notes.extend(ChildNote(child, note) for note in timeline.anomalies)
-    return records, notes
+class _Unsettled(Exception):
+    """Workers disagree about ids (a reused id across children): the serial path decides."""
 
 
-def evaluate_parallel(engine: Engine, by_child: dict[str, list[Event]], as_of: dt.date, *, jobs: int | None = None,
-                      keep: Keep | None = None, parallel_from: int = PARALLEL_FROM) -> Evaluation:
-    """``engine.evaluate_grouped(by_child, as_of, keep=keep)`` on ``jobs`` processes (default: one per core).
+def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None = None, *,
+                   jobs: int | None = None, keep: Keep | None = None,
+                   parallel_from: int = PARALLEL_FROM_BYTES) -> FilesEvaluation:
+    """Read event files and evaluate every child as of ``as_of`` (default: the latest event's date).
 
-    Cohorts smaller than ``parallel_from``, one job, or a system that cannot fork give a serial run (which
-    releases each child's events as it goes); the results are the same either way.
+    ``jobs`` worker processes (default: one per core) share the work when the input is JSON Lines of at least
+    ``parallel_from`` bytes; the results are the same as a serial run. Raises ``InputError`` before reading if a
+    file cannot be read, and ``ValueError`` when there are no events and no ``as_of``.
     """
-    global _shared
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:
         raise ValueError("jobs must be at least 1")
-    if workers == 1 or len(by_child) < parallel_from or not can_fork():
-        return engine.evaluate_grouped(by_child, as_of, keep=keep, release=True)
-    children = sorted(by_child)
-    bounds = [(start, min(start + CHUNK, len(children))) for start in range(0, len(children), CHUNK)]
-    _shared = (engine, by_child, children, as_of, keep)
-    gc.freeze()  # keep the collector from touching (and so copying) the shared pages in every worker
+    check_readable(paths)
+    size = sum(Path(p).stat().st_size for p in paths)
+    if workers > 1 and size >= parallel_from and can_fork() and all(file_format(p) == "jsonl" for p in paths):
+        try:
+            return _parallel(engine, paths, as_of, workers, keep)
+        except _Unsettled:
+            pass
+    return _serial(engine, paths, as_of, keep)
+
+
+def _serial(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None, keep: Keep | None) -> FilesEvaluation:
+    reader = EventReader()
+    by_child: dict[str, list[Event]] = {}
+    latest: dt.date | None = None
+    for event in reader.read(paths):
+        by_child.setdefault(event.child, []).append(event)
+        if latest is None or event.date > latest:
+            latest = event.date
+    day = _as_of(as_of, latest)
+    evaluation = engine.evaluate_grouped(by_child, day, keep=keep, release=True)
+    return FilesEvaluation(evaluation, tuple(reader.rejected), reader.counts, 1)
+
+
+def _as_of(as_of: dt.date | None, latest: dt.date | None) -> dt.date:
+    if as_of is not None:
+        return as_of
+    if latest is None:
+        raise ValueError("an as-of date is needed when the input holds no events")
+    return latest
+
+
+def _worker(part: int, parts: int, paths: Sequence[str | Path], engine: Engine, keep: Keep | None,
+            conn: Connection) -> None:
+    """Read this worker's lines, report the latest date and the ids, wait for ``as_of``, evaluate, send back."""
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            parts = pool.map(_chunk, bounds, chunksize=1)
+        reader = EventReader()
+        by_child: dict[str, list[Event]] = {}
+        latest: dt.date | None = None
+        for event in reader.read(paths, part=(part, parts)):
+            by_child.setdefault(event.child, []).append(event)
+            if latest is None or event.date > latest:
+                latest = event.date
+        conn.send((latest, reader.id_hashes()))
+        day = conn.recv()
+        if day is None:
+            return
+        evaluation = engine.evaluate_grouped(by_child, day, keep=keep, release=True)
+        conn.send(("ok", list(evaluation.records), list(evaluation.notes), evaluation.children,
+                   list(zip(reader.rejection_sources, reader.rejected, strict=True)), reader.counts))
+    except Exception as exc:  # reported by type only: the message could carry case data
+        conn.send(("failed", type(exc).__name__))
     finally:
-        _shared = None
-        gc.unfreeze()
-    records: list[DutyRecord] = []
-    notes: list[ChildNote] = []
-    for found, noted in parts:
-        records.extend(found)
-        notes.extend(noted)
-    return _assemble(as_of, records, notes, engine.book, len(children))
+        conn.close()
+
+
+def _parallel(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None, workers: int,
+              keep: Keep | None) -> FilesEvaluation:
+    context = multiprocessing.get_context("fork")
+    pipes: list[Connection] = []
+    processes: list[Any] = []
+    for part in range(workers):
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_worker, args=(part, workers, paths, engine, keep, theirs), daemon=True)
+        process.start()
+        theirs.close()
+        pipes.append(mine)
+        processes.append(process)
+    try:
+        reports = [_receive(pipe) for pipe in pipes]
+        seen: set[int] = set()
+        clash = False
+        for _, hashes in reports:
+            if not clash and not seen.isdisjoint(hashes):
+                clash = True
+            seen.update(hashes)
+        del seen
+        latest = max((r[0] for r in reports if r[0] is not None), default=None)
+        if clash or (as_of is None and latest is None):
+            for pipe in pipes:
+                pipe.send(None)
+            raise _Unsettled
+        day = _as_of(as_of, latest)
+        for pipe in pipes:
+            pipe.send(day)
+        results = [_receive(pipe) for pipe in pipes]
+    finally:
+        for pipe in pipes:
+            pipe.close()
+        for process in processes:
+            process.join()
+    for result in results:
+        if result[0] != "ok":
+            raise RuntimeError(f"a worker failed ({result[1]})")
+    records: list[DutyRecord] = list(heapq.merge(*(r[1] for r in results), key=lambda r: r.child))
+    notes: list[ChildNote] = list(heapq.merge(*(r[2] for r in results), key=lambda n: n.child))
+    rejected = [rej for _, rej in heapq.merge(*(r[4] for r in results), key=lambda pair: (pair[0], pair[1].line))]
+    counts = InputCounts()
+    for result in results:
+        counts.add(result[5])
+    evaluation = _assemble(day, records, notes, engine.book, sum(r[3] for r in results))
+    return FilesEvaluation(evaluation, tuple(rejected), counts, workers)
+
+
+def _receive(pipe: Connection) -> Any:
+    try:
+        return pipe.recv()
+    except EOFError:
+        raise RuntimeError("a worker process ended without its results") from None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -113,10 +115,44 @@ def _guess_id(text: str) -> str | None:
     return rest[1:end]
 
 
-def iter_jsonl(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Rejection]]:
-    """Events and rejections from a JSON Lines stream, in file order. Blank lines are skipped."""
+#: A flat record's ``"child": "…"`` with no escapes: enough to route a line to its worker without parsing it.
+_CHILD_RE: Final = re.compile(rb'"child"\s*:\s*"([^"\\]*)"')
+
+
+def line_owner(number: int, raw: bytes | None, parts: int) -> int:
+    """Which of ``parts`` workers owns a line: the one for its child, so a child's events stay together.
+
+    A flat, escape-free line is routed on its ``child`` text; any other line is parsed to find its child; a line
+    with no child (which will be rejected) goes by its number. The same child always goes to the same worker.
+    """
+    if raw is None:
+        return number % parts
+    child: bytes | None = None
+    if b"\\" not in raw and raw.count(b"{") == 1:
+        found = _CHILD_RE.findall(raw)
+        if len(found) == 1:
+            child = found[0]
+    if child is None:
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            return number % parts
+        value = record.get("child") if isinstance(record, dict) else None
+        if not isinstance(value, str):
+            return number % parts
+        child = value.encode("utf-8", "surrogatepass")
+    return zlib.crc32(child) % parts
+
+
+def iter_jsonl(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
+               ) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from a JSON Lines stream, in file order. Blank lines are skipped.
+
+    ``part=(k, n)`` keeps only the lines worker ``k`` of ``n`` owns (``line_owner``), for parallel runs."""
     loads = json.JSONDecoder(parse_float=Decimal, parse_constant=_parse_constant).decode
     for number, raw in _binary_lines(handle):
+        if part is not None and (not raw or not raw.isspace()) and line_owner(number, raw, part[1]) != part[0]:
+            continue
         if raw is None:
             reason = f"line longer than {MAX_LINE_BYTES} bytes (corrupt record)"
             yield number, Rejection(source, number, None, None, reason)
@@ -220,13 +256,26 @@ def _open(path: Path) -> IO[bytes]:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def iter_file(path: str | Path) -> Iterator[tuple[int, Event | Rejection]]:
-    """Events and rejections from one file, JSON Lines or CSV by its suffix (or, failing that, its content)."""
+def file_format(path: str | Path) -> str:
+    """``"jsonl"`` or ``"csv"``: by the file's suffix or, failing that, its first bytes."""
+    path = Path(path)
+    with _open(path) as handle:
+        return _format_of(path, handle.read(64))
+
+
+def iter_file(path: str | Path, part: tuple[int, int] | None = None) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from one file, JSON Lines or CSV by its suffix (or, failing that, its content).
+
+    ``part`` (JSON Lines only) keeps the lines one worker of several owns; see ``iter_jsonl``."""
     path = Path(path)
     with _open(path) as handle:
         head = handle.peek(64)[:64] if isinstance(handle, io.BufferedReader) else b""
-        reader = iter_jsonl if _format_of(path, head) == "jsonl" else iter_csv
-        yield from reader(handle, str(path))
+        if _format_of(path, head) == "jsonl":
+            yield from iter_jsonl(handle, str(path), part)
+        elif part is not None:
+            raise ValueError("only JSON Lines files can be read in parts")
+        else:
+            yield from iter_csv(handle, str(path))
 
 
 def check_readable(paths: Iterable[str | Path]) -> None:
@@ -255,10 +304,17 @@ class EventReader:
     counts: InputCounts = attrs.field(factory=InputCounts)
     _seen: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
     _sources: list[str] = attrs.field(factory=list)
+    #: For each rejection, the index of the ``read`` source it came from (to merge parts in input order).
+    rejection_sources: list[int] = attrs.field(factory=list)
 
-    def read(self, paths: Iterable[str | Path]) -> Iterator[Event]:
+    def read(self, paths: Iterable[str | Path], part: tuple[int, int] | None = None) -> Iterator[Event]:
+        """The accepted events of every file in turn (``part``: only the lines one worker owns)."""
         for path in paths:
-            yield from self.accept(iter_file(path), str(path))
+            yield from self.accept(iter_file(path, part), str(path))
+
+    def id_hashes(self) -> list[int]:
+        """A hash of every id seen, to compare the ids of readers that read parts of the same input."""
+        return [hash(event_id) for event_id in self._seen]
 
     def read_records(self, records: Iterable[Mapping[str, Any]], source: str = "<records>") -> Iterator[Event]:
         """Events from plain mappings (an API caller's dicts), numbered from 1."""
@@ -276,6 +332,7 @@ class EventReader:
             if isinstance(item, Rejection):
                 counts.rejected += 1
                 self.rejected.append(item)
+                self.rejection_sources.append(source_index)
                 continue
             key = _content_key(item)
             first = seen.get(item.id)
@@ -290,6 +347,7 @@ class EventReader:
                 where = f"{self._sources[first[1]]}:{first[2]}"
                 reason = f"id reused with different content (first used at {where})"
                 self.rejected.append(Rejection(source, line, item.id, "id", reason))
+                self.rejection_sources.append(source_index)
 
 
 @attrs.frozen

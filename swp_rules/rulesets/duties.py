@@ -72,7 +72,7 @@ def event_field_types(event_type: str) -> dict[str, type]:
     }
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Condition:
     """A parsed condition: the source text, its negation normal form and the facts it reads."""
 
