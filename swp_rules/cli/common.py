@@ -13,21 +13,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
-import attrs
 import click
 from rich.console import Console
 from rich.table import Table
 
 from swp_rules.io.events import (
-    EventReader,
     InputCounts,
     InputError,
     LoadedEvents,
     Rejection,
-    check_readable,
     load_events,
 )
-from swp_rules.model import Event
 
 #: Exit codes (SPEC.md §3).
 EXIT_CLEAN: Final = 0
@@ -99,34 +95,6 @@ def open_output(output: Path | None) -> Iterator[IO[str]]:
         raise CannotRun(f"{output}: cannot be written ({exc.strerror or exc})") from None
     with handle:
         yield handle
-
-
-@attrs.frozen
-class GroupedInput:
-    """Events read straight into per-child lists (no second copy), with the rejections and the counts."""
-
-    by_child: dict[str, list[Event]]
-    rejected: tuple[Rejection, ...]
-    counts: InputCounts
-    latest: dt.date | None
-
-
-def read_grouped(paths: Sequence[str]) -> GroupedInput:
-    """Read every file into events grouped by child; unreadable input is a ``CannotRun``."""
-    if not paths:
-        raise CannotRun("no EVENTS file given")
-    try:
-        check_readable(paths)
-    except InputError as exc:
-        raise CannotRun(str(exc)) from None
-    reader = EventReader()
-    by_child: dict[str, list[Event]] = {}
-    latest: dt.date | None = None
-    for event in reader.read(paths):
-        by_child.setdefault(event.child, []).append(event)
-        if latest is None or event.date > latest:
-            latest = event.date
-    return GroupedInput(by_child, tuple(reader.rejected), reader.counts, latest)
 
 
 def read_events(paths: Sequence[str]) -> LoadedEvents:
