@@ -13,7 +13,7 @@ from swp_rules.engine.matcher import Matcher, make_matcher
 from swp_rules.engine.obligations import ChildEvaluator
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.engine.rulebook import RuleBook, load_rulebook
-from swp_rules.engine.timeline import Timeline, sort_key
+from swp_rules.engine.timeline import CANNOT_EVALUATE, Timeline, sort_key
 from swp_rules.model import Event
 
 
@@ -28,6 +28,11 @@ class Evaluation:
     notes: tuple[ChildNote, ...]
     rulesets: tuple[dict[str, Any], ...]
     children: int
+
+    @property
+    def not_evaluated(self) -> tuple[str, ...]:
+        """The children whose timeliness could not be evaluated (their record declares a structural problem)."""
+        return tuple(sorted({n.child for n in self.notes if n.note.startswith(CANNOT_EVALUATE)}))
 
     def for_child(self, child: str) -> tuple[DutyRecord, ...]:
         return tuple(r for r in self.records if r.child == child)
@@ -57,8 +62,13 @@ class Engine:
         self._child = ChildEvaluator(self.book, self.matcher)
 
     def child_records(self, child: str, events: Sequence[Event], as_of: dt.date) -> tuple[list[DutyRecord], Timeline]:
-        """One child's duty records as of ``as_of`` (events after it are ignored: event time)."""
+        """One child's duty records as of ``as_of`` (events after it are ignored: event time).
+
+        A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
+        its timeliness cannot be evaluated, so nothing is reported as breached (DOMAIN.md §C.3)."""
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
+        if timeline.problems:
+            return [], timeline
         return self._child.records(timeline, as_of), timeline
 
     def evaluate(self, events: Iterable[Event], as_of: dt.date, *, keep: Keep | None = None) -> Evaluation:

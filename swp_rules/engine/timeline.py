@@ -17,6 +17,13 @@ import attrs
 from swp_rules import calendar, codes
 from swp_rules.model import Event
 
+#: An extra event field (SPEC.md §1 keeps extra fields as given) by which a producer, such as the SSDA903 importer,
+#: says the child's record is structurally unsound (overlapping episodes, DEC without REC, ...): its text is the
+#: reason. Such a child's timeliness cannot be evaluated: the engine gives it a note and no duty results.
+RECORD_PROBLEM: Final = "record_problem"
+#: How the note for such a child begins.
+CANNOT_EVALUATE: Final = "timeliness cannot be evaluated"
+
 #: Order of event types within one day, so that care starts before a placement and ends after everything else.
 _RANK: Final[Mapping[str, int]] = {
     "child": 0,
@@ -92,6 +99,8 @@ class Timeline:
     sex: str | None = None
     uasc: bool = False
     anomalies: list[str] = attrs.field(factory=list)
+    #: Structural problems the record declares (``record_problem`` fields): the child cannot be evaluated.
+    problems: list[str] = attrs.field(factory=list)
 
     @classmethod
     def build(cls, child: str, events: Iterable[Event]) -> Timeline:
@@ -103,6 +112,10 @@ class Timeline:
         for index, event in enumerate(ordered):
             positions.setdefault(event.type, []).append(index)
             kind = event.type
+            problem = event.fields.get(RECORD_PROBLEM)
+            if problem:
+                timeline.problems.append(str(problem))
+                timeline.anomalies.append(f"{CANNOT_EVALUATE}: {problem}")
             if kind == "child":
                 timeline.dob = event.fields["dob"]
                 timeline.sex = event.fields.get("sex", timeline.sex)

@@ -1,0 +1,342 @@
+"""``import_903``: read a folder of SSDA903 CSV tables (one return, or one sub-folder per return) into case events.
+
+Several returns merge into one history per child. The same row in two returns gives the same event id (ids come from
+the table, the child and the row's dates), so overlaps count once; where two returns disagree about the same row, the
+later collection year wins and a ``conflict`` is reported. Every row is converted or reported (``rejected``); per
+table, rows read = converted + rejected.
+
+A child whose record carries a structural problem, a rejected row of a table the duties read, or a period of care
+that began before the returns read, cannot have its timeliness evaluated: the importer writes the reasons into the
+``record_problem`` field of the child's anchor event (the ``child`` event, else the earliest one), and the engine
+gives that child a note and no duty results (``swp_rules.engine.timeline``; docs/ssda903.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from swp_rules.engine.timeline import RECORD_PROBLEM, sort_key
+from swp_rules.model import Event, RecordError
+from swp_rules.ssda903 import convert
+from swp_rules.ssda903.dates import collection_year, parse_903_date
+from swp_rules.ssda903.episodes import Episode, convert_episodes, parse_episode
+from swp_rules.ssda903.problems import FAULTS, UNEVALUABLE, Problem, ProblemKind, RowError, TableCounts
+from swp_rules.ssda903.tables import TABLE_NAMES, TableFile, open_table
+
+#: How many of a child's reasons the anchor event quotes (the rest are counted).
+MAX_QUOTED_REASONS: Final = 3
+
+
+class Ssda903Error(Exception):
+    """The import cannot run: no such folder, or no SSDA903 table in it. Never names a child."""
+
+
+@attrs.frozen
+class Import903:
+    """What ``import_903`` found: the events (sorted by child, then time), the problems and the counts."""
+
+    events: tuple[Event, ...]
+    problems: tuple[Problem, ...]
+    counts: dict[str, TableCounts]
+    children: int
+    unevaluable: frozenset[str]
+    duplicates: int
+    years: tuple[int, ...]
+
+    @property
+    def rejected(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.kind == "rejected")
+
+    @property
+    def faults(self) -> bool:
+        """Rows were rejected or structural problems found (``import-903`` exits 1)."""
+        return any(p.kind in FAULTS for p in self.problems)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for event in self.events:
+            yield event.to_dict()
+
+    def counts_dict(self) -> dict[str, Any]:
+        tables = {name: c.to_dict() for name, c in self.counts.items()}
+        return {
+            "tables": tables,
+            "rows_read": sum(c.read for c in self.counts.values()),
+            "rows_converted": sum(c.converted for c in self.counts.values()),
+            "rows_rejected": sum(c.rejected for c in self.counts.values()),
+            "events": len(self.events),
+            "duplicate_events": self.duplicates,
+            "children": self.children,
+            "children_cannot_evaluate": len(self.unevaluable),
+            "collection_years": list(self.years),
+        }
+
+
+@attrs.define
+class _Candidate:
+    record: dict[str, Any]
+    precedence: tuple[int, str, int]
+    table: str
+    file: str
+    line: int
+
+
+def _csv_files(source: Path) -> list[Path]:
+    if source.is_file():
+        return [source]
+    return sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
+
+
+def _return_year(files: list[TableFile]) -> int | None:
+    """A return's collection year: the one holding its latest DECOM (else its latest review, missing or social
+    worker date); ``None`` when it has none of those."""
+    for table, column in (("Episodes", "DECOM"), ("Reviews", "REVIEW"), ("Missing", "MIS_START"),
+                          ("SWEpisodes", "SW_DECOM")):
+        latest: dt.date | None = None
+        for table_file in files:
+            if table_file.table.name != table:
+                continue
+            for _, row in table_file.rows():
+                try:
+                    day = parse_903_date(row.get(column, ""))
+                except ValueError:
+                    continue
+                if latest is None or day > latest:
+                    latest = day
+        if latest is not None:
+            return collection_year(latest)
+    return None
+
+
+class _Importer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.counts: dict[str, TableCounts] = {}
+        self.candidates: dict[str, _Candidate] = {}
+        self.duplicates = 0
+        self.children: set[str] = set()
+        self.child_reasons: dict[str, list[str]] = {}
+        self.header: dict[str, tuple[dict[str, Any], tuple[int, str, int], str, int]] = {}
+        self.uasc: dict[str, tuple[dict[str, Any], tuple[int, str, int]]] = {}
+        self.episodes: dict[tuple[str, dt.date], Episode] = {}
+
+    def name(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root)) if path != self.root else path.name
+        except ValueError:
+            return str(path)
+
+    def flag(self, child: str, reason: str) -> None:
+        reasons = self.child_reasons.setdefault(child, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+    def problem(self, kind: ProblemKind, table: str | None, file: str, row: int | None, column: str | None,
+                reason: str, child: str | None = None, *, flag: bool = True) -> None:
+        self.problems.append(Problem(kind, table, file, row, column, reason, child))
+        if child is not None and flag and kind in UNEVALUABLE:
+            if kind == "rejected":
+                self.flag(child, f"a row of {table} could not be converted ({file}:{row})")
+            else:
+                self.flag(child, reason)
+
+    def run(self) -> Import903:
+        files = _csv_files(self.root)
+        by_return: dict[Path, list[TableFile]] = {}
+        for path in files:
+            table_file = open_table(path)
+            if table_file is None:
+                self.problem("unrecognised", None, self.name(path), None, None,
+                             "not an SSDA903 table: its columns match none of " + ", ".join(TABLE_NAMES))
+                continue
+            by_return.setdefault(path.parent, []).append(table_file)
+        if not by_return:
+            raise Ssda903Error(f"{self.root}: no SSDA903 table found (tables are recognised by their columns)")
+        years: set[int] = set()
+        for folder in sorted(by_return):
+            group = by_return[folder]
+            year = _return_year(group)
+            if year is not None:
+                years.add(year)
+            for table_file in sorted(group, key=lambda t: (TABLE_NAMES.index(t.table.name), str(t.path))):
+                self.read(table_file, year)
+        self.convert_episodes()
+        self.child_events()
+        events = self.validated()
+        events = self.anchor(events)
+        return Import903(tuple(events), tuple(self.problems), self.counts, len(self.children),
+                         frozenset(self.child_reasons), self.duplicates, tuple(sorted(years)))
+
+    def read(self, table_file: TableFile, year: int | None) -> None:
+        table = table_file.table.name
+        counts = self.counts.setdefault(table, TableCounts())
+        counts.files += 1
+        file = self.name(table_file.path)
+        converter = convert.CONVERTERS.get(table)
+        for line, row in table_file.rows():
+            counts.read += 1
+            child = row.get("CHILD") or None
+            if child is not None:
+                self.children.add(child)
+            try:
+                if table == "Episodes":
+                    self.add_episode(parse_episode(row, year, file, line))
+                elif table in ("Header", "UASC"):
+                    self.add_child_row(table, row, year, file, line)
+                else:
+                    assert converter is not None
+                    records = converter(row, year)
+                    counts.events += len(records)
+                    for record in records:
+                        self.offer(record, (year or 0, file, line), table, file, line)
+            except RowError as exc:
+                counts.rejected += 1
+                self.problem("rejected", table, file, line, exc.column, exc.reason, child,
+                             flag=table not in convert.NO_EVENTS)
+                continue
+            counts.converted += 1
+
+    def add_episode(self, episode: Episode) -> None:
+        key = (episode.child, episode.decom)
+        known = self.episodes.get(key)
+        if known is None:
+            self.episodes[key] = episode
+            return
+        if known.same_content(episode):
+            self.duplicates += 1
+            return
+        first, second = sorted((known, episode), key=lambda e: e.precedence)
+        if first.year == second.year:
+            self.problem("structural", "Episodes", second.file, second.line, "DECOM",
+                         f"two episodes start on {episode.decom} (also {first.file}:{first.line})", episode.child)
+        else:
+            self.problem("conflict", "Episodes", second.file, second.line, None,
+                         f"the episode from {episode.decom} differs from {first.file}:{first.line}; "
+                         "the later return is used", episode.child)
+        self.episodes[key] = second
+
+    def add_child_row(self, table: str, row: dict[str, str], year: int | None, file: str, line: int) -> None:
+        fields = convert.header(row, year) if table == "Header" else convert.uasc(row, year)
+        child = row["CHILD"]
+        precedence = (year or 0, file, line)
+        if table == "UASC":
+            known_uasc = self.uasc.get(child)
+            if known_uasc is None or known_uasc[1] < precedence:
+                self.uasc[child] = (fields, precedence)
+            return
+        known = self.header.get(child)
+        if known is not None:
+            if known[0] == fields:
+                self.duplicates += 1
+                return
+            first_file, first_line = (known[2], known[3]) if known[1] < precedence else (file, line)
+            later_file, later_line = (file, line) if known[1] < precedence else (known[2], known[3])
+            self.problem("conflict", "Header", later_file, later_line, None,
+                         f"the child's details differ from {first_file}:{first_line}; the later return is used",
+                         child)
+            if known[1] > precedence:
+                return
+        self.header[child] = (fields, precedence, file, line)
+
+    def offer(self, record: dict[str, Any], precedence: tuple[int, str, int], table: str, file: str,
+              line: int) -> None:
+        known = self.candidates.get(record["id"])
+        if known is None:
+            self.candidates[record["id"]] = _Candidate(record, precedence, table, file, line)
+            return
+        if known.record == record:
+            self.duplicates += 1
+            return
+        first, second = sorted((known, _Candidate(record, precedence, table, file, line)),
+                               key=lambda c: c.precedence)
+        same_year = first.precedence[0] == second.precedence[0]
+        self.problem("structural" if same_year else "conflict", table, second.file, second.line, None,
+                     f"repeats the {record['type']} of {record['date']} given at {first.file}:{first.line} with "
+                     "different content" + ("" if same_year else "; the later return is used"),
+                     record["child"])
+        self.candidates[record["id"]] = second
+
+    def convert_episodes(self) -> None:
+        by_child: dict[str, list[Episode]] = {}
+        for (child, _), episode in self.episodes.items():
+            by_child.setdefault(child, []).append(episode)
+        counts = self.counts.get("Episodes")
+        for child in sorted(by_child):
+            records, findings = convert_episodes(child, by_child[child])
+            if counts is not None:
+                counts.events += len(records)
+            for finding in findings:
+                ep = finding.episode
+                self.problem(finding.kind, "Episodes", ep.file, ep.line, None, finding.reason, child)
+            for record, episode in records:
+                self.offer(record, episode.precedence, "Episodes", episode.file, episode.line)
+
+    def child_events(self) -> None:
+        for child in sorted(set(self.header) | set(self.uasc)):
+            fields: dict[str, Any] = {}
+            if child in self.uasc:
+                fields.update({k: v for k, v in self.uasc[child][0].items() if v is not None})
+                fields["uasc"] = True
+            if child in self.header:
+                fields.update({k: v for k, v in self.header[child][0].items() if v is not None})
+            dob = fields.get("dob")
+            if dob is None:
+                continue  # a UASC row without a date of birth gives no child event (it was checked)
+            record: dict[str, Any] = {"id": f"903:child:{child}", "child": child, "type": "child",
+                                      "date": dob.isoformat(), "dob": dob.isoformat()}
+            if fields.get("sex"):
+                record["sex"] = fields["sex"]
+            if fields.get("uasc"):
+                record["uasc"] = True
+            self.candidates[record["id"]] = _Candidate(record, (0, "", 0), "Header", "", 0)
+            if "Header" in self.counts:
+                self.counts["Header"].events += 1
+
+    def validated(self) -> list[Event]:
+        events: list[Event] = []
+        for candidate in self.candidates.values():
+            try:
+                events.append(Event.from_dict(candidate.record))
+            except RecordError as exc:  # a converter's bug or an unforeseen code: reported, not dropped
+                child = candidate.record.get("child")
+                self.problem("rejected", candidate.table, candidate.file, candidate.line, exc.field,
+                             f"cannot become a {candidate.record.get('type')} event: {exc.reason}", child)
+        events.sort(key=lambda e: (e.child, sort_key(e)))
+        return events
+
+    def anchor(self, events: list[Event]) -> list[Event]:
+        """Write each unevaluable child's reasons into its anchor event's ``record_problem`` field."""
+        if not self.child_reasons:
+            return events
+        first: dict[str, int] = {}
+        for index, event in enumerate(events):
+            if event.child not in first or (event.type == "child" and events[first[event.child]].type != "child"):
+                first[event.child] = index
+        for child, reasons in self.child_reasons.items():
+            at = first.get(child)
+            if at is None:
+                continue
+            quoted = "; ".join(reasons[:MAX_QUOTED_REASONS])
+            if len(reasons) > MAX_QUOTED_REASONS:
+                quoted += f"; and {len(reasons) - MAX_QUOTED_REASONS} more"
+            event = events[at]
+            events[at] = attrs.evolve(event, fields={**event.fields, RECORD_PROBLEM: quoted})
+        return events
+
+
+def import_903(folder: str | Path) -> Import903:
+    """Read SSDA903 CSV tables into case events: a folder (searched recursively, one sub-folder per return when
+    several years are merged) or a single CSV file.
+
+    Raises ``Ssda903Error`` when the folder is missing or holds no 903 table. Everything else is reported in
+    ``Import903.problems``; nothing is dropped silently.
+    """
+    path = Path(folder)
+    if not path.exists():
+        raise Ssda903Error(f"{path}: no such folder")
+    return _Importer(path).run()

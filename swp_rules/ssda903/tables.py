@@ -1,0 +1,108 @@
+"""The SSDA903 tables (DOMAIN.md §C.1), recognised by their columns, never by their file names.
+
+A CSV file is a table when its header row holds every one of the table's *key* columns; when several tables fit, the
+one with the most key columns wins (UASC and Header share CHILD, SEX and DOB; only Header has ETHNIC).
+Column names are compared upper-cased and stripped; a UTF-8 byte-order mark is ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+
+@attrs.frozen
+class TableSpec:
+    """One 903 table: its name, the columns that identify it, and every column it may carry."""
+
+    name: str
+    key: frozenset[str]
+    columns: tuple[str, ...]
+
+
+def _spec(name: str, key: str, columns: str) -> TableSpec:
+    return TableSpec(name, frozenset(key.split()), tuple(columns.split()))
+
+
+#: The tables, in the order the importer converts them.
+TABLES: Final[tuple[TableSpec, ...]] = (
+    _spec("Header", "CHILD SEX DOB ETHNIC", "CHILD SEX DOB ETHNIC UPN MOTHER MC_DOB"),
+    _spec("UASC", "CHILD DOB DUC", "CHILD SEX DOB DUC"),
+    _spec("Episodes", "CHILD DECOM RNE LS PLACE", "CHILD DECOM RNE LS CIN PLACE PLACE_PROVIDER DEC REC "
+          "REASON_PLACE_CHANGE HOME_POST PL_POST URN"),
+    _spec("Reviews", "CHILD REVIEW REVIEW_CODE", "CHILD DOB REVIEW REVIEW_CODE"),
+    _spec("OC2", "CHILD SDQ_SCORE CONVICTED IMMUNISATIONS", "CHILD DOB SDQ_SCORE SDQ_REASON CONVICTED HEALTH_CHECK "
+          "IMMUNISATIONS TEETH_CHECK HEALTH_ASSESSMENT SUBSTANCE_MISUSE INTERVENTION_RECEIVED INTERVENTION_OFFERED"),
+    _spec("OC3", "CHILD IN_TOUCH ACTIV ACCOM", "CHILD DOB IN_TOUCH ACTIV ACCOM"),
+    _spec("Missing", "CHILD MIS_START", "CHILD DOB MISSING MIS_START MIS_END"),
+    _spec("AD1", "CHILD DATE_INT DATE_MATCH", "CHILD DOB DATE_INT DATE_MATCH FOSTER_CARE NB_ADOPTR SEX_ADOPTR "
+          "LS_ADOPTR"),
+    _spec("PlacedAdoption", "CHILD DATE_PLACED", "CHILD DOB DATE_PLACED DATE_PLACED_CEASED REASON_PLACED_CEASED"),
+    _spec("PrevPerm", "CHILD PREV_PERM", "CHILD DOB PREV_PERM LA_PERM DATE_PERM"),
+    _spec("SWEpisodes", "CHILD SW_ID SW_DECOM", "CHILD DOB SW_ID SW_DECOM SW_DEC SW_REASON"),
+    _spec("DoLo", "CHILD DOLO_START", "CHILD DOB DOLO_START DOLO_END"),
+)
+TABLE_NAMES: Final = tuple(t.name for t in TABLES)
+_BY_NAME: Final = {t.name: t for t in TABLES}
+
+
+def spec(name: str) -> TableSpec:
+    return _BY_NAME[name]
+
+
+def recognise(columns: Sequence[str]) -> TableSpec | None:
+    """The table whose key columns the header holds (the most specific one), or ``None``."""
+    present = {c.strip().upper() for c in columns}
+    fitting = [t for t in TABLES if t.key <= present]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda t: (len(t.key), -TABLES.index(t)))
+
+
+@attrs.frozen
+class TableFile:
+    """A CSV file recognised as a 903 table. ``rows`` yields ``(line number, {COLUMN: value})``."""
+
+    path: Path
+    table: TableSpec
+    header: tuple[str, ...]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        with self.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            for row in reader:
+                line = reader.line_num
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                yield line, {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(self.header)}
+
+
+def read_header(path: Path) -> tuple[str, ...] | None:
+    """The header row of a CSV file, upper-cased and stripped; ``None`` when it has none or cannot be read."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(64 * 1024)
+    except OSError:
+        return None
+    text = head.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    try:
+        row = next(csv.reader(io.StringIO(first)), [])
+    except csv.Error:
+        return None
+    names = tuple(c.strip().upper() for c in row)
+    return names if any(names) else None
+
+
+def open_table(path: Path) -> TableFile | None:
+    header = read_header(path)
+    if header is None:
+        return None
+    table = recognise(header)
+    return TableFile(path, table, header) if table is not None else None
