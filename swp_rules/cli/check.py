@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.table import Table
 
 from swp_rules.cli.common import (
     EXIT_CLEAN,
@@ -26,7 +27,7 @@ from swp_rules.cli.common import (
     ruleset_option,
     write_csv,
 )
-from swp_rules.engine import Engine, load_rulebook
+from swp_rules.engine import ChildNote, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED, group_by_child
 from swp_rules.engine.parallel import evaluate_files
 from swp_rules.io.events import InputError
@@ -91,6 +92,7 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
         elif chosen == "csv":
             rows = report.breach_rows(result.breaches) + report.open_rows(result.open)
             rows += csv_rejected_rows(loaded.rejected)
+            rows += [{"kind": "note", "child": n.child, "reason": n.note} for n in result.notes]
             write_csv(rows, report.CSV_COLUMNS, out)
         else:
             parts: list[Any] = [f"As of {result.as_of.isoformat()}: {len(result.breaches)} breaches, "
@@ -99,9 +101,24 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
             parts.append(report.open_table(result.open))
             if loaded.rejected:
                 parts.append(rejected_table(loaded.rejected))
+            if result.notes:
+                parts.append(_notes_table(result.notes))
+            if result.not_evaluated:
+                parts.append(f"{len(result.not_evaluated)} children not evaluated: their records have structural "
+                             "problems (timeliness cannot be evaluated; see the notes)")
             parts.append(counts_line(loaded.counts))
             render_table(out, *parts)
-    return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
+    # a child whose timeliness cannot be evaluated is a finding too: "nothing to report" would not be true
+    return EXIT_FINDINGS if result.breaches or loaded.rejected or result.not_evaluated else EXIT_CLEAN
+
+
+def _notes_table(notes: Sequence[ChildNote]) -> Table:
+    table = Table(title=f"Notes ({len(notes)})", title_justify="left")
+    table.add_column("child", overflow="fold")
+    table.add_column("note", overflow="fold")
+    for note in notes:
+        table.add_row(note.child, note.note)
+    return table
 
 
 @click.command("explain")

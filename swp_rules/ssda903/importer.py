@@ -169,6 +169,8 @@ class _Importer:
         self.child_events()
         events = self.validated()
         events = self.anchor(events)
+        order = {"rejected": 0, "structural": 1, "conflict": 2, "incomplete": 3, "unrecognised": 4}
+        self.problems.sort(key=lambda p: (order[p.kind], p.file, p.row or 0, p.column or "", p.reason))
         return Import903(tuple(events), tuple(self.problems), self.counts, len(self.children),
                          frozenset(self.child_reasons), self.duplicates, tuple(sorted(years)))
 
