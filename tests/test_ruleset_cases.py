@@ -1,7 +1,8 @@
 """Ruleset test cases as data (``tests/rulesets/duties/*.yaml``): events, an as-of date, the expected results.
 
 Each case lists ``breaches`` (exactly these, compared on the keys given), ``open_includes`` (these open duties among
-others), ``absent`` (rules that must produce no breach) and ``statuses`` (a rule's record with this status and due).
+others), ``absent`` (rules that must produce no breach), ``statuses`` (a rule's record with this status and due) and
+``no_record`` (no record at all matches these keys, e.g. a duty that never starts).
 Both matchers (durable-rules and the oracle) must give the expected answers.
 """
 
@@ -64,6 +65,8 @@ def test_case(path: Path, matcher: str) -> None:
     records = [r.to_dict() for r in result.records]
     for item in expect.get("statuses", []):
         assert any(_subset(item, r) for r in records), (item, _show("records", records))
+    for item in expect.get("no_record", []):
+        assert not any(_subset(item, r) for r in records), (item, _show("records", records))
 
 
 def _show(name: str, items: list[dict[str, Any]]) -> str:

@@ -76,6 +76,17 @@ def _due(deadline: Deadline, start: dt.date, instant: dt.datetime | None) -> Due
     return calendar.add_hours(instant or calendar.start_of_day(start), n)
 
 
+def _since_last_care(timeline: Timeline, period: Period) -> int:
+    """The first event that may discharge, in advance, a duty owed from the start of ``period``: anything after the
+    previous period of care ended (a plan made or a notice sent before the child is accommodated counts, as "before
+    the placement" requires), but nothing that belonged to an earlier period."""
+    at = timeline.periods.index(period)
+    if at == 0:
+        return 0
+    before = timeline.periods[at - 1]
+    return before.end_index + 1 if before.end_index is not None else period.index
+
+
 def _due_day(due: Due) -> dt.date:
     return due.date() if isinstance(due, dt.datetime) else due
 
@@ -124,16 +135,16 @@ class _Run:
         if kind == "period_start":
             for period in timeline.periods:
                 yield _Occurrence(period.start, period.index, (period.event.id,), period, None, period.end,
-                                  period.index, period.event)
+                                  _since_last_care(timeline, period), period.event)
         elif kind == "first_placement":
             for period in timeline.periods:
                 if period.placements:
                     first = period.placements[0]
                     yield _Occurrence(first.start, first.index, (period.event.id, first.event.id), period, None,
-                                      period.end, period.index, first.event)
+                                      period.end, _since_last_care(timeline, period), first.event)
         elif kind == "placement_start":
             for period in timeline.periods:
-                window = period.index
+                window = _since_last_care(timeline, period)
                 for placement in period.placements:
                     end = placement.end if placement.end is not None else period.end
                     yield _Occurrence(placement.start, placement.index, (placement.event.id,), period, placement,
@@ -174,7 +185,7 @@ class _Run:
         clock_instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
         window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
         if rule.accept_before and rule.clock_from == "period_start" and period is not None:
-            window_from = period.index
+            window_from = _since_last_care(timeline, period)
         clock_label = rule.clock_text or _CLOCKS.get(rule.trigger.kind, "")
         if rule.trigger.kind == "event" and not rule.clock_text and event is not None:
             clock_label = f"the {event.type.replace('_', ' ')}"
