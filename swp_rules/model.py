@@ -405,15 +405,20 @@ def event_json_schema() -> dict[str, Any]:
         "type": "string",
         "anyOf": [
             {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-            {"format": "date-time"},
-            {"pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"},
+            {
+                "description": "ISO 8601 date-time; without an offset it is Europe/London local time",
+                "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d"
+                           r"(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$",
+            },
         ],
     }
     variants = []
     for type_, spec in EVENT_TYPES.items():
         properties: dict[str, Any] = {"type": {"const": type_}}
         for name, field_spec in spec.items():
-            properties[name] = _field_schema(field_spec)
+            field_schema = _field_schema(field_spec)
+            # an optional field given as null is read as absent
+            properties[name] = field_schema if field_spec.required else {"anyOf": [field_schema, {"type": "null"}]}
         variants.append(
             {
                 "if": {"properties": {"type": {"const": type_}}},
@@ -442,7 +447,7 @@ def event_json_schema() -> dict[str, Any]:
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     schema: dict[str, Any]
     if spec.kind == "str":
-        schema = {"type": "string", "minLength": 1}
+        schema = {"type": "string", "minLength": 1, "pattern": r"\S"}
     elif spec.kind == "bool":
         schema = {"type": "boolean"}
     elif spec.kind == "date":
