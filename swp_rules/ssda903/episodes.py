@@ -80,7 +80,9 @@ def parse_episode(row: Mapping[str, str], year: int | None, file: str, line: int
     if not place:
         raise RowError("PLACE", "is blank")
     list_year = year if year is not None else (decom.year if decom.month <= 3 else decom.year + 1)
-    if place not in codes.placement_codes(list_year):
+    # ``codes.PLACEMENT_BY_YEAR`` is keyed by the calendar year a collection year opens in (U1–U6 from 1 April
+    # 2014, DOMAIN.md §C.2; ``swp_rules.testing.U_CODES_FROM``): collection year 2015 (2014-15) is key 2014.
+    if place not in codes.placement_codes(list_year - 1):
         hint = ""
         if place in codes.PLACEMENT:
             hint = " (Q1/Q2 until 2013-14, U1–U6 from 2014-15)" if place[:1] in "QU" else " (not used that year)"
