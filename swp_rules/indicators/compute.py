@@ -1,0 +1,235 @@
+"""Computing indicators for a reporting period: overall and per practice, with the children counted in each.
+
+A child counts for a practice when assigned to it on the period's last day (``practice_assigned`` on or before it,
+not followed by a ``practice_released`` of that practice). Everything is read as of the period's last day: events
+dated after it are ignored. Values are exact ``Fraction``s; in JSON they are fraction strings (``"1/3"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from typing import Any, Literal
+
+import attrs
+
+from swp_rules.engine import Engine, Evaluation, load_rulebook
+from swp_rules.engine.results import DutyRecord
+from swp_rules.engine.timeline import Timeline
+from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset, load_indicator_definitions
+from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
+from swp_rules.model import Event
+from swp_rules.periods import ReportingPeriod
+
+
+def fraction_text(value: Fraction | None) -> str | None:
+    """An exact value as text: ``"1/3"``, ``"2"``, ``"0"`` (``None`` stays ``None``)."""
+    return None if value is None else str(value)
+
+
+def display(value: Fraction | None, measure: str, places: int = 1) -> str:
+    """A rounded reading for people (half-even): a percentage for a proportion, the value for a mean."""
+    if value is None:
+        return "n/a"
+    scaled = value * 100 if measure == "proportion" else value
+    exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
+    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+    return f"{text}%" if measure == "proportion" else text
+
+
+@attrs.frozen
+class IndicatorResult:
+    """One indicator for one period, overall (``practice`` None) or for one practice.
+
+    ``value`` is ``numerator / denominator`` exactly (``None`` when the denominator is 0). For a proportion the
+    numerator and denominator count children (or, for ``duty_compliance`` counted in duties, duties); for a mean
+    (NI 58) the numerator is the sum of the scores and the denominator the number of children scored.
+    """
+
+    id: str
+    title: str
+    outcome: str
+    citation: str
+    polarity: Literal["higher", "lower"]
+    practice: str | None
+    numerator: int
+    denominator: int
+    value: Fraction | None
+    numerator_children: tuple[str, ...]
+    denominator_children: tuple[str, ...]
+    measure: Literal["proportion", "mean"] = "proportion"
+    unit: Literal["children", "duties"] = "children"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outcome": self.outcome,
+            "citation": self.citation,
+            "polarity": self.polarity,
+            "measure": self.measure,
+            "unit": self.unit,
+            "practice": self.practice,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": fraction_text(self.value),
+            "display": display(self.value, self.measure),
+            "numerator_children": list(self.numerator_children),
+            "denominator_children": list(self.denominator_children),
+        }
+
+
+@attrs.frozen
+class IndicatorReport:
+    """Every indicator computed for a period, and the rulesets (ids, versions, content hashes) used."""
+
+    period: ReportingPeriod
+    results: tuple[IndicatorResult, ...]
+    rulesets: tuple[dict[str, Any], ...]
+
+    def get(self, indicator_id: str, practice: str | None = None) -> IndicatorResult | None:
+        for result in self.results:
+            if result.id == indicator_id and result.practice == practice:
+                return result
+        return None
+
+    def practices(self) -> tuple[str, ...]:
+        return tuple(sorted({r.practice for r in self.results if r.practice is not None}))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.to_dict(),
+            "rulesets": [dict(r) for r in self.rulesets],
+            "indicators": [r.to_dict() for r in self.results],
+        }
+
+
+class _Lazy:
+    """One child's duty records, evaluated the first time an indicator asks for them."""
+
+    def __init__(self, child: str, events: Sequence[Event],
+                 source: Callable[[str, Sequence[Event]], Sequence[DutyRecord]] | None) -> None:
+        self.child, self.events, self.source = child, events, source
+        self.found: Sequence[DutyRecord] | None = None
+
+    def __call__(self) -> Sequence[DutyRecord]:
+        if self.found is None:
+            assert self.source is not None
+            self.found = self.source(self.child, self.events)
+        return self.found
+
+
+@attrs.define
+class _Tally:
+    numerator: int = 0
+    denominator: int = 0
+    numerator_children: list[str] = attrs.field(factory=list)
+    denominator_children: list[str] = attrs.field(factory=list)
+
+
+def select(rulesets: Sequence[IndicatorRuleset], indicators: Sequence[str] | None,
+           day: dt.date) -> list[IndicatorDefinition]:
+    """The definitions to compute: those named (in that order), or every one in force on ``day``."""
+    known = {d.id: d for r in rulesets for d in r.indicators}
+    if indicators is None:
+        return [d for d in known.values() if d.in_force_on(day)]
+    unknown = [i for i in indicators if i not in known]
+    if unknown:
+        raise KeyError(f"unknown indicator {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    return [known[i] for i in dict.fromkeys(indicators)]
+
+
+def _group(events: Iterable[Event], end: dt.date) -> dict[str, list[Event]]:
+    by_child: dict[str, list[Event]] = {}
+    for event in events:
+        if event.date <= end:
+            by_child.setdefault(event.child, []).append(event)
+    return by_child
+
+
+def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
+                       rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (),
+                       evaluation: Evaluation | None = None) -> IndicatorReport:
+    """Compute indicators for ``period`` from case events.
+
+    ``indicators``: ids to compute (default: every loaded one in force on the period's last day). ``rulesets``:
+    indicator rulesets by id or path (default: every shipped ``outcomes/`` ruleset). ``duty_rulesets``: the duty
+    rulesets for ``duty_compliance`` indicators such as NI 66 (default: the statutory ones). ``evaluation``: a duty
+    evaluation already made as of the period's last day or later, keeping every record (``keep=None``), to use
+    instead of evaluating again. Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
+    """
+    loaded = load_indicator_definitions(rulesets)
+    chosen = select(loaded, indicators, period.end)
+    described: list[dict[str, Any]] = [r.describe() for r in loaded]
+    needs_duties = any(d.numerator.kind == "duty_compliance" for d in chosen)
+    child_records: Callable[[str, Sequence[Event]], Sequence[DutyRecord]] | None = None
+    if needs_duties:
+        prefixes = tuple(p for d in chosen if d.numerator.kind == "duty_compliance" for p in d.numerator.rules)
+        if evaluation is not None:
+            if evaluation.as_of < period.end:
+                raise ValueError("the evaluation must be made as of the period's last day or later")
+            grouped: dict[str, list[DutyRecord]] = {}
+            for record in evaluation.records:
+                if rule_selected(record.rule, prefixes):
+                    grouped.setdefault(record.child, []).append(record)
+            described.extend(evaluation.rulesets)
+
+            def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
+                return grouped.get(child, ())
+        else:
+            engine = Engine(load_rulebook(duty_rulesets))
+            described.extend(engine.book.describe())
+
+            def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
+                found, _ = engine.child_records(child, events, period.end)
+                return [r for r in found if rule_selected(r.rule, prefixes)]
+
+    overall: dict[str, _Tally] = {d.id: _Tally() for d in chosen}
+    by_practice: dict[str, dict[str, _Tally]] = {}
+    by_child = _group(events, period.end)
+    start, end = period.start, period.end
+    for child in sorted(by_child):
+        child_events = by_child.pop(child)
+        timeline = Timeline.build(child, child_events)
+        practice = practice_at(timeline, end)
+        for name in practices_named(timeline, end):
+            if name not in by_practice:
+                by_practice[name] = {d.id: _Tally() for d in chosen}
+        records = _Lazy(child, child_events, child_records)
+        for definition in chosen:
+            part = score(definition, timeline, start, end, records)
+            if part is None:
+                continue
+            tallies = [overall[definition.id]]
+            if practice is not None:
+                tallies.append(by_practice[practice][definition.id])
+            for tally in tallies:
+                tally.numerator += part.numerator
+                tally.denominator += part.denominator
+                tally.denominator_children.append(child)
+                if part.in_numerator:
+                    tally.numerator_children.append(child)
+    results: list[IndicatorResult] = []
+    for definition in chosen:
+        results.append(_result(definition, None, overall[definition.id]))
+        for name in sorted(by_practice):
+            results.append(_result(definition, name, by_practice[name][definition.id]))
+    return IndicatorReport(period, tuple(results), tuple(described))
+
+
+def _result(definition: IndicatorDefinition, practice: str | None, tally: _Tally) -> IndicatorResult:
+    value = Fraction(tally.numerator, tally.denominator) if tally.denominator else None
+    return IndicatorResult(
+        id=definition.id, title=definition.title, outcome=definition.outcome, citation=definition.citation,
+        polarity=definition.polarity, practice=practice, numerator=tally.numerator, denominator=tally.denominator,
+        value=value, numerator_children=tuple(tally.numerator_children),
+        denominator_children=tuple(tally.denominator_children), measure=definition.measure,
+        unit=definition.numerator.unit,
+    )
+
+
+def results_by_id(report: IndicatorReport) -> Mapping[str, IndicatorResult]:
+    """The overall results by indicator id."""
+    return {r.id: r for r in report.results if r.practice is None}
