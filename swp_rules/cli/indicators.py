@@ -1,7 +1,128 @@
-"""Registered with the command line group."""
+"""``swp-rules indicators``: outcome indicators for a reporting period, overall and per practice (SPEC.md §2-§3)."""
 
 from __future__ import annotations
 
-import click
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.table import Table
+
+from swp_rules.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    CannotRun,
+    counts_line,
+    csv_rejected_rows,
+    dump_json,
+    format_option,
+    open_output,
+    read_events,
+    rejected_table,
+    render_table,
+    resolve_format,
+    ruleset_option,
+    write_csv,
+)
+from swp_rules.indicators import IndicatorReport, compute_indicators
+from swp_rules.indicators.compute import display
+from swp_rules.indicators.definitions import OUTCOMES
+from swp_rules.periods import parse_period
+from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, read_yaml
+
+CSV_COLUMNS: Final = (
+    "kind", "indicator", "practice", "outcome", "polarity", "measure", "unit", "numerator", "denominator", "value",
+    "display", "title", "citation", "numerator_children", "denominator_children",
+    "source", "line", "id", "field", "reason",
+)
+
+
+def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``--ruleset`` values split into indicator rulesets and duty rulesets, by each file's ``kind``."""
+    indicators: list[str] = []
+    duties: list[str] = []
+    for item in items:
+        path = find_ruleset_file(item)
+        kind = read_yaml(path, item).root["kind"].value
+        if kind == "indicators":
+            indicators.append(item)
+        elif kind == "duties":
+            duties.append(item)
+        else:
+            raise CannotRun(f"{item}: a {kind!r} ruleset cannot be used here (give indicators or duties rulesets)")
+    return indicators, duties
+
+
+def _rows(report: IndicatorReport) -> list[dict[str, Any]]:
+    rows = []
+    for result in report.results:
+        row = result.to_dict()
+        row["indicator"] = row.pop("id")
+        row["kind"] = "indicator"
+        rows.append(row)
+    return rows
+
+
+def _table(report: IndicatorReport) -> Table:
+    table = Table(title=f"Indicators for {report.period}", title_justify="left")
+    for column in ("outcome", "indicator", "practice", "numerator", "denominator", "value", "better", "title"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("numerator", "denominator",
+                                                                                 "value") else "left")
+    for result in report.results:
+        table.add_row(OUTCOMES.get(result.outcome, result.outcome), result.id, result.practice or "(all)",
+                      str(result.numerator), str(result.denominator), display(result.value, result.measure),
+                      result.polarity, result.title)
+    return table
+
+
+@click.command("indicators")
+@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--period", "period_text", required=True, metavar="START..END",
+              help="The reporting period: START..END (dates included) or a financial year such as 2011/12.")
+@click.option("--indicator", "indicator_ids", multiple=True, metavar="ID",
+              help="An indicator to compute (repeatable). Default: every one in force at the period end.")
+@ruleset_option
+@format_option
+def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
+                       rulesets: tuple[str, ...], fmt: str | None, output: Path | None) -> int:
+    """Outcome indicators for a period: numerator, denominator, value and the children in each."""
+    try:
+        period = parse_period(period_text)
+    except ValueError as exc:
+        raise CannotRun(f"--period: {exc}") from None
+    try:
+        indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
+    except RulesetError as exc:
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    loaded = read_events(events)
+    try:
+        report = compute_indicators(loaded.events, period, indicators=list(indicator_ids) or None,
+                                    rulesets=indicator_rulesets, duty_rulesets=duty_rulesets)
+    except RulesetError as exc:
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    except KeyError as exc:
+        raise CannotRun(f"--indicator: {exc.args[0]}") from None
+    chosen = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if chosen == "json":
+            document = report.to_dict()
+            dump_json({
+                "period": document["period"],
+                "rulesets": document["rulesets"],
+                "input": loaded.counts.to_dict(),
+                "indicators": document["indicators"],
+                "rejected": [r.to_dict() for r in loaded.rejected],
+            }, out)
+        elif chosen == "csv":
+            write_csv(_rows(report) + csv_rejected_rows(loaded.rejected), CSV_COLUMNS, out)
+        else:
+            parts: list[Any] = [_table(report)]
+            if loaded.rejected:
+                parts.append(rejected_table(loaded.rejected))
+            parts.append(counts_line(loaded.counts))
+            render_table(out, *parts)
+    return EXIT_FINDINGS if loaded.rejected else EXIT_CLEAN
+
+
+COMMANDS: list[click.Command] = [indicators_command]
