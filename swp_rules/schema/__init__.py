@@ -124,6 +124,11 @@ def duties_ruleset_schema() -> dict[str, Any]:
         "then": rule_id,
         "until_age": {"type": "integer", "minimum": 0},
         "clock": _TEXT,
+        "on_commencement": {
+            "anyOf": [{"const": "self"}, rule_id],
+            "description": "the rule (of this ruleset, or self) whose chain starts when this version comes into "
+                           "force for a period or placement already running",
+        },
         "notes": {"type": "string"},
     }
     parameter = {
@@ -148,6 +153,9 @@ def duties_ruleset_schema() -> dict[str, Any]:
         "notes": {"type": "string"},
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
     }
+    undescribed = (set(duties._RULE_KEYS) - set(rule_properties)) | (set(duties._TOP_KEYS) - set(top_properties))
+    if undescribed:
+        raise AssertionError(f"the duty loader accepts keys the schema does not describe: {sorted(undescribed)}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://swp-rules.invalid/schema/duties-ruleset-v1.json",
