@@ -137,8 +137,18 @@ PROVISIONAL_MEASURES: Final[Mapping[str, Polarity | None]] = {
     "NI66": "higher",
     "NI147": "higher",
     "NI148": "higher",
+    "OC2-health-assessment": "higher",
+    "OC2-dental": "higher",
+    "OC2-immunisations": "higher",
+    "OC2-health-check-under-5": "higher",
+    "OC2-substance-misuse": "lower",
+    "OC2-convictions": "lower",
+    "SWP-placement-moves": "lower",
+    "SWP-worker-changes": "lower",
+    "SWP-same-worker": "higher",
     "KPI-visits-on-time": "higher",
     "KPI-reviews-on-time": "higher",
+    "KPI-health-on-time": "higher",
     "KPI-access-24h": "higher",
 }
 

@@ -184,5 +184,44 @@ class Contract:
             found[level.measure] = None
         return tuple(found)
 
+    @property
+    def rules(self) -> tuple[Outcome | ServiceLevel, ...]:
+        """The outcomes and service levels (counted as the contract's rules by ``swp-rules rulesets list``)."""
+        return (*self.outcomes, *self.service_levels)
+
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "version": self.version, "sha256": self.sha256}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The terms as plain data (``swp-rules rulesets show``)."""
+        return {
+            "council": self.council,
+            "practice": self.practice,
+            "citation": self.citation,
+            "illustrative": self.illustrative,
+            "term": {"from": self.start.isoformat(), "to": self.end.isoformat()},
+            "settlement": {"every": self.frequency, "aligned_to": self.alignment},
+            "duties": list(self.duty_rulesets),
+            "unmeasured": self.unmeasured,
+            "payment": [
+                {"years": f"{t.first_year}-{t.last_year}", "annual_fee": t.annual_fee,
+                 "performance_share": exact_text(t.performance_share)}
+                for t in self.years
+            ],
+            "outcomes": [
+                {"id": o.id, "title": o.title, "weight": exact_text(o.weight),
+                 "scales": [s.describe() for s in o.scales()],
+                 "component_weights": [exact_text(c.weight) for c in o.components]}
+                for o in self.outcomes
+            ],
+            "bonus": None if self.bonus is None else {
+                "placement_budget": self.bonus.annual_budget, "share": exact_text(self.bonus.share),
+                "cap": self.bonus.annual_cap, "gateway": self.bonus.gateway,
+            },
+            "service_levels": [
+                {"id": s.id, "title": s.title, "measure": s.measure, "polarity": s.polarity,
+                 "target": exact_text(s.target), "deduction": s.deduction, "cap_per_period": s.cap_per_period,
+                 "cap_rolling_12_months": s.cap_rolling_12_months}
+                for s in self.service_levels
+            ],
+        }
