@@ -14,8 +14,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from swp_rules.cli import main
 from swp_rules.cli import indicators as indicators_cli
+from swp_rules.cli import main
 from swp_rules.engine.timeline import CANNOT_EVALUATE, RECORD_PROBLEM
 from swp_rules.ssda903 import Import903, import_903
 
