@@ -110,9 +110,9 @@ class ChildEvaluator:
         for rule_id, trigger in self.book.roots:
             for occurrence in run.occurrences(trigger):
                 rule = self.book.version(rule_id, occurrence.day)
-                if rule is None or rule.trigger != trigger:
+                if rule is not None and rule.trigger == trigger and run.chain(rule, occurrence):
                     continue
-                run.chain(rule, occurrence)
+                run.commence(rule_id, trigger, occurrence)
         run.out.sort(key=lambda r: (_due_day(r.due), r.rule, r.evidence))
         return run.out
 
@@ -171,12 +171,41 @@ class _Run:
                 yield _Occurrence(event.date, index, (event.id,), within, None,
                                   within.end if within else None, index, event)
 
+    # --- a period or placement already running when a rule comes into force ---
+    def commence(self, rule_id: str, trigger: Trigger, occurrence: _Occurrence) -> None:
+        """Start the chain a later version names in ``on_commencement`` for a scope that began before that version
+        came into force, was not covered by the version in force when it began, and was still running on the day
+        the new version came into force; the clock starts on that day (nothing is owed for earlier days)."""
+        timeline = self.timeline
+        for later in self.book.versions.get(rule_id, ()):
+            start = later.in_force_from
+            if later.on_commencement is None or later.trigger != trigger or start <= occurrence.day:
+                continue
+            if start > self.as_of or (occurrence.scope_end is not None and occurrence.scope_end <= start):
+                return
+            period = occurrence.period
+            if period is None or not period.covers(start):
+                return
+            if later.applies is not None:
+                facts = timeline.facts(later.applies.names, start, period, occurrence.placement, self.eligible_on)
+                if not self.matcher.holds(later.applies, facts):
+                    return
+            first = self.book.version(later.on_commencement, start)
+            if first is None:
+                return
+            index = bisect.bisect_left([e.date for e in timeline.events], start) - 1
+            begun = attrs.evolve(occurrence, day=start, index=index, window_from=index + 1, event=None)
+            label = "the rule came into force"
+            self.chain(first, begun, label)
+            return
+
     # --- one chain of obligations ---
-    def chain(self, rule: DutyRule, occurrence: _Occurrence) -> None:
+    def chain(self, rule: DutyRule, occurrence: _Occurrence, label: str | None = None) -> bool:
+        """Run the chain from ``rule``; ``False`` when the rule does not apply (nothing was recorded)."""
         timeline = self.timeline
         period = occurrence.period
         if rule.scope in ("period", "placement") and period is None:
-            return
+            return False
         scope_end = occurrence.scope_end
         if rule.scope == "child" or rule.scope == "after_care":
             scope_end = None
@@ -186,44 +215,47 @@ class _Run:
         window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
         if rule.accept_before and rule.clock_from == "period_start" and period is not None:
             window_from = _since_last_care(timeline, period)
-        clock_label = rule.clock_text or _CLOCKS.get(rule.trigger.kind, "")
+        clock_label = label or rule.clock_text or _CLOCKS.get(rule.trigger.kind, "")
         if rule.trigger.kind == "event" and not rule.clock_text and event is not None:
             clock_label = f"the {event.type.replace('_', ' ')}"
         evidence: tuple[str, ...] = occurrence.evidence
         placement = occurrence.placement
         until: dt.date | None = None
         current: DutyRule | None = rule
+        produced = False
         while current is not None:
             if current.until_age is not None:
                 if timeline.dob is None:
-                    return
+                    return produced
                 until = calendar.birthday(timeline.dob, current.until_age)
                 if clock_day >= until:
-                    return
+                    return produced
             if current.applies is not None:
                 facts = timeline.facts(current.applies.names, clock_day, period, placement, self.eligible_on)
                 if not self.matcher.holds(current.applies, facts):
-                    return
+                    return produced
             deadline = self._deadline(current, clock_day, clock_instant, period, placement)
             due = _due(deadline, clock_day, clock_instant)
             found = self._discharge(current, window_from, scope_end, occurrence)
             record = self._record(current, deadline, clock_day, clock_instant, clock_label, due, found, evidence,
                                   scope_end, until)
             self.out.append(record)
+            produced = True
             if found is None:
-                return
+                return produced
             index, done = found
             next_id = current.id if current.recurs else current.then
             if next_id is None:
-                return
+                return produced
             nxt = self.book.version(next_id, done.date)
             if nxt is None:
-                return
+                return produced
             clock_day, clock_instant = done.date, done.time if current.deadlines[0].unit == "hours" else None
             clock_label = f"the last {done.type.replace('_', ' ')}"
             evidence = (done.id,)
             window_from = index + 1
             current = nxt
+        return produced
 
     def _deadline(self, rule: DutyRule, clock_day: dt.date, clock_instant: dt.datetime | None,
                   period: Period | None, placement: Placement | None) -> Deadline:

@@ -141,6 +141,7 @@ class DutyRule:
     then: str | None = None
     until_age: int | None = None
     clock_text: str | None = None
+    on_commencement: str | None = None
     ruleset: str = ""
     version: str = ""
     source: str = ""
@@ -180,8 +181,10 @@ class DutyRuleset:
 _TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_force", "parameters", "notes", "rules")
 _RULE_KEYS: Final = (
     "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
-    "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "notes",
+    "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "on_commencement", "notes",
 )
+#: Triggers whose periods or placements may already be running when a rule comes into force (``on_commencement``).
+_COMMENCING_TRIGGERS: Final = ("period_start", "first_placement", "placement_start")
 
 
 def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
@@ -381,6 +384,9 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         node["then"].fail("a rule cannot both recur and hand on to another rule")
     until_age = node["until_age"].integer(required=False)
     clock_text = node["clock"].string(required=False)
+    on_commencement = node["on_commencement"].string(required=False)
+    if on_commencement is not None and trigger is not None and trigger.kind not in _COMMENCING_TRIGGERS:
+        node["on_commencement"].fail(f"needs a trigger of {', '.join(_COMMENCING_TRIGGERS)}")
     if trigger and trigger.kind == "care_ended" and scope not in ("after_care", "child"):
         node["scope"].fail("a duty triggered when care ends needs scope after_care or child")
     if trigger and trigger.kind == "placement_start" and scope == "after_care":
@@ -409,6 +415,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         then=then,
         until_age=until_age,
         clock_text=clock_text,
+        on_commencement=rule_id if on_commencement == "self" else on_commencement,
         ruleset=ruleset.id,
         version=ruleset.version,
         source=f"{node.file}:{node.line}",
@@ -459,6 +466,11 @@ def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None)
             rule = _rule(item, ruleset, parameters, (start, end))
             if rule is not None:
                 parsed.append((rule, item))
+    defined = {rule.id for rule, _ in parsed}
+    for _, item in parsed:
+        target = item["on_commencement"].value if item.has("on_commencement") else None
+        if isinstance(target, str) and target != "self" and target not in defined:
+            item["on_commencement"].fail(f"names no rule of this ruleset ({target!r}); give a rule id or self")
     seen: dict[str, list[DutyRule]] = {}
     for rule, item in parsed:
         for other in seen.get(rule.id, []):
