@@ -96,3 +96,30 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
 def test_shipped_rulesets_validate() -> None:
     result = CliRunner().invoke(main, ["rulesets", "validate", str(rulesets_root())])
     assert result.exit_code == 0, result.stderr
+
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "ruleset-language.md"
+
+
+def _doc_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+def test_the_documented_errors_are_the_real_ones() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    documented = [line for line in text.splitlines() if re.match(r"[\w-]+\.yaml:\d+: ", line)]
+    assert len(documented) >= 10
+    for line in documented:
+        stem = line.split(".yaml:", 1)[0]
+        path = Path(__file__).parent / "rulesets" / "broken" / f"{stem}.yaml"
+        result = CliRunner().invoke(main, ["rulesets", "validate", str(path)])
+        shown = [p.replace(str(path.parent) + "/", "") for p in result.stderr.splitlines()]
+        prefix = re.split(r" ?\.\.\.", line, maxsplit=1)[0].rstrip(", ")
+        assert any(p.startswith(prefix) for p in shown), (line, shown)
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    example = tmp_path / "example.yaml"
+    example.write_text(_doc_blocks("yaml")[0], encoding="utf-8")
+    ruleset = parse_file(example)
+    assert [rule.id for rule in ruleset.rules] == ["visit.first", "visit.regular"]
