@@ -284,3 +284,13 @@ def test_errors_never_name_a_child(tmp_path: Path) -> None:
     assert "R0" not in str(caught.value)
     result = import_903(DATA / "rejects")
     assert all(p.child is None or p.child not in str(p) for p in result.problems)
+
+
+def test_the_documented_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/ssda903.md's example, run from the repository root as written."""
+    import doctest
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    failures, tried = doctest.testfile(str(root / "docs" / "ssda903.md"), module_relative=False)
+    assert tried > 0 and failures == 0
