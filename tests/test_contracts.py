@@ -151,7 +151,7 @@ def test_rolling_twelve_month_cap(tmp_path: Path) -> None:
 
 
 def test_settlement_periods_align_to_financial_year_and_clip_to_term() -> None:
-    contract = load_contract("contracts/liverpool-illustrative")
+    contract = load_contract("contracts/liverpool-pss-illustrative")
     periods = settlement_periods(contract)
     assert periods[0][0] == ReportingPeriod(dt.date(2009, 9, 1), dt.date(2009, 9, 30))
     assert periods[0][1] == Fraction(3, 12) * Fraction(30, 92)
@@ -174,7 +174,7 @@ def test_contract_start_alignment_months_from_the_start_day() -> None:
 
 
 def test_partial_first_quarter_fee_is_pro_rated() -> None:
-    contract = load_contract("contracts/liverpool-illustrative")
+    contract = load_contract("contracts/liverpool-pss-illustrative")
     statement = settle(contract, ReportingPeriod(dt.date(2009, 9, 1), dt.date(2009, 12, 31)),
                        measures=FixedMeasures(), spend=FixedSpend(D("0")))
     first, second = statement.periods

@@ -1,7 +1,7 @@
 """Practice contracts: outcome thresholds, payment reductions, bonuses and service-level deductions (DOMAIN.md §D).
 
 >>> from swp_rules.contracts import load_contract, settle          # doctest: +SKIP
->>> contract = load_contract("contracts/liverpool-illustrative")   # doctest: +SKIP
+>>> contract = load_contract("contracts/liverpool-pss-illustrative")   # doctest: +SKIP
 >>> statement = settle(contract, parse_period("2011/12"), events=loaded.events)  # doctest: +SKIP
 >>> statement.to_dict()["totals"]["total"]                         # doctest: +SKIP
 

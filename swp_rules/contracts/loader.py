@@ -513,7 +513,7 @@ def parse_contract(source: SourceFile, measures: Mapping[str, Polarity | None] |
 
 
 def load_contract(id_or_path: str | Path, measures: Mapping[str, Polarity | None] | None = None) -> Contract:
-    """A contract by shipped id (``contracts/liverpool-illustrative``) or path; ``RulesetError`` lists every
+    """A contract by shipped id (``contracts/liverpool-pss-illustrative``) or path; ``RulesetError`` lists every
     located problem (``file:line: key: reason``)."""
     path = find_ruleset_file(str(id_or_path))
     display = str(id_or_path) if Path(str(id_or_path)).suffix in (".yaml", ".yml") else _display(path)

@@ -18,6 +18,7 @@ import attrs
 from swp_rules.contracts.model import Polarity
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
+from swp_rules.rulesets.loader import RulesetError
 
 
 @attrs.frozen
@@ -83,7 +84,9 @@ class IndicatorMeasures:
     practice: str
     measures: Sequence[str]
     duty_rulesets: Sequence[str] = ()
+    as_of: dt.date | None = None
     _cache: dict[ReportingPeriod, Any] = attrs.field(factory=dict, init=False)
+    _evaluation: Any = attrs.field(default=None, init=False)
 
     def measure(self, measure: str, period: ReportingPeriod) -> Measurement:
         report = self._cache.get(period)
@@ -91,8 +94,8 @@ class IndicatorMeasures:
             compute = _compute_indicators()
             try:
                 report = compute(self.events, period, indicators=list(self.measures),
-                                 duty_rulesets=list(self.duty_rulesets))
-            except MeasuresUnavailable:
+                                 duty_rulesets=list(self.duty_rulesets), evaluation=self._duties(period))
+            except (MeasuresUnavailable, RulesetError):
                 raise
             except Exception as exc:  # the indicator engine's own error; never echo case data
                 raise MeasuresUnavailable(f"the indicators could not be computed ({type(exc).__name__}: "
@@ -110,6 +113,17 @@ class IndicatorMeasures:
             getattr(result, "numerator", None),
             getattr(result, "denominator", None),
         )
+
+
+    def _duties(self, period: ReportingPeriod) -> Any:
+        """One duty evaluation (every record kept) as of ``as_of``, shared by every period that ends by then."""
+        if self.as_of is None or period.end > self.as_of:
+            return None
+        if self._evaluation is None:
+            from swp_rules.engine import Engine, load_rulebook
+
+            self._evaluation = Engine(load_rulebook(self.duty_rulesets)).evaluate(self.events, self.as_of)
+        return self._evaluation
 
 
 def _safe(exc: Exception) -> str:
@@ -176,7 +190,7 @@ def _from_indicator_engine() -> dict[str, Polarity | None]:
                 return _normalise(func())
             except Exception:  # an API we do not know: fall through to the rulesets
                 break
-    from swp_rules.rulesets.loader import RulesetError, parse_file, read_yaml, shipped_files
+    from swp_rules.rulesets.loader import parse_file, read_yaml, shipped_files
 
     found: dict[str, Polarity | None] = {}
     for path in shipped_files():
@@ -224,4 +238,3 @@ __all__ = [
     "known_measures",
 ]
 
-_ = dt  # doctest namespace

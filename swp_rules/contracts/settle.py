@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from swp_rules.contracts.measures import IndicatorMeasures, MeasureSource
 from swp_rules.contracts.model import Contract, Outcome, Scale, ServiceLevel
-from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text, times
+from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text, times, to_pennies
 from swp_rules.contracts.periods import contract_year, rolling_12_months, service_months, settlement_periods
 from swp_rules.contracts.spend import FixedSpend, PlacementCosts, SpendSource
 from swp_rules.contracts.statement import (
@@ -61,18 +61,18 @@ def settle(
     a ``measures`` source (and a ``spend`` source) directly. ``duty_rulesets`` are the duty rulesets behind the
     duty-compliance KPIs; by default the statutory rules plus the contract's own duties.
     """
-    loaded = list(events) if events is not None else None
-    if measures is None:
-        if loaded is None:
-            raise ValueError("settle needs events or a measure source")
-        duties = list(duty_rulesets) if duty_rulesets is not None else _default_duties(contract)
-        measures = IndicatorMeasures(loaded, contract.practice, contract.measures(), duties)
-    if spend is None:
-        spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
     periods = [(p, f) for p, f in settlement_periods(contract) if p.start <= period.end and period.start <= p.end]
     if not periods:
         raise NothingToSettle(f"the period {period} does not overlap the contract's term "
                               f"{contract.start}..{contract.end}")
+    loaded = list(events) if events is not None else None
+    if measures is None:
+        if loaded is None:
+            raise ValueError("settle needs events or a measure source")
+        measures = IndicatorMeasures(loaded, contract.practice, contract.measures(),
+                                     duty_rulesets_for(contract, duty_rulesets), as_of=periods[-1][0].end)
+    if spend is None:
+        spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
     deductions = _deductions(contract, measures, periods[-1][0])
     statements = [
         _period(contract, p, factor, measures, spend, [d for d in deductions if p.start <= d.month.start <= p.end])
@@ -101,10 +101,12 @@ def settle(
     )
 
 
-def _default_duties(contract: Contract) -> list[str]:
+def duty_rulesets_for(contract: Contract, chosen: Sequence[str] | None = None) -> list[str]:
+    """The duty rulesets behind a contract's KPIs: ``chosen`` (default: the statutory ones) plus the contract's."""
     from swp_rules.engine.rulebook import default_duty_ids
 
-    return [*default_duty_ids(), *contract.duty_rulesets]
+    base = list(chosen) if chosen else default_duty_ids()
+    return list(dict.fromkeys([*base, *contract.duty_rulesets]))
 
 
 def _sum(amounts: Iterable[Decimal]) -> Decimal:
@@ -169,16 +171,26 @@ def _explain_outcome(contract: Contract, outcome: Outcome, lines: list[MeasureLi
             parts.append(f"{m.measure} could not be measured (no children in its cohort): {how} under the "
                          f"contract's 'unmeasured: {contract.unmeasured}'")
             continue
-        counts = f" ({m.numerator}/{m.denominator})" if m.numerator is not None and m.denominator is not None else ""
+        counts = f" ({exact_text(Fraction(m.numerator))} of {exact_text(Fraction(m.denominator))})" if (
+            m.numerator is not None and m.denominator is not None) else ""
         if "bands" in scale:
             rule = "stepped bands " + ", ".join(f"{b['threshold']}→{b['pays']}" for b in scale["bands"])
         else:
             rule = f"lower threshold {scale['lower']}, upper {scale['upper']}"
-        parts.append(f"{m.measure} was {exact_text(m.value)}{counts}, {better} is better, {rule}: "
+        parts.append(f"{m.measure} was {value_text(m.value, scale)}{counts}, {better} is better, {rule}: "
                      f"{percent_text(m.fraction)} earned" + (f" (weight {exact_text(m.weight)})"
                                                               if len(lines) > 1 else ""))
     return (f"{'; '.join(parts)}. Pot {pounds_text(pot)} × {percent_text(fraction)} = {pounds_text(paid)} paid, "
             f"{pounds_text(reduced)} reduced.")
+
+
+def value_text(value: Fraction, scale: dict[str, object]) -> str:
+    """A measure's value for a sentence: a percentage when its thresholds are fractions of 1 (``94.9%``), else a
+    number to two places (a mean SDQ score ``24.45``); the exact value is in the statement's data."""
+    thresholds = [Fraction(str(scale[k])) for k in ("lower", "upper") if scale.get(k) is not None]
+    if all(0 <= t <= 1 for t in thresholds):
+        return percent_text(value)
+    return str(to_pennies(value)) if value.denominator != 1 else str(value.numerator)
 
 
 def _bonus(contract: Contract, period: ReportingPeriod, factor: Fraction, spend: SpendSource,
@@ -243,12 +255,12 @@ def _deductions(contract: Contract, measures: MeasureSource, last: ReportingPeri
 def _explain_level(contract: Contract, level: ServiceLevel, value: Fraction | None, met: bool, due: Decimal,
                    applied: Decimal, capped_by: str | None) -> str:
     sign = "≥" if level.polarity == "higher" else "≤"
-    target = f"target {sign} {exact_text(level.target)}"
+    target = f"target {sign} {percent_text(level.target)}"
     if value is None:
         head = (f"{level.measure} could not be measured this month; treated as "
                 f"{'met' if met else 'missed'} under 'unmeasured: {contract.unmeasured}'")
     else:
-        head = f"{level.measure} was {exact_text(value)} ({target}): {'met' if met else 'missed'}"
+        head = f"{level.measure} was {percent_text(value)} ({target}): {'met' if met else 'missed'}"
     if met:
         return f"{head}; no deduction."
     tail = f"deduction {pounds_text(due)}"
