@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Final
 
 _DATE_RE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_903_date(text: str) -> dt.date:
     """A ``DD/MM/YYYY`` date; ``ValueError`` with a reason an operator can act on (the value is quoted, short)."""
     match = _DATE_RE.fullmatch(text.strip())

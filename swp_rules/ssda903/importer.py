@@ -91,16 +91,19 @@ def _csv_files(source: Path) -> list[Path]:
     return sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
 
 
-def _return_year(files: list[TableFile]) -> int | None:
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def _return_year(files: list[tuple[TableFile, Rows]]) -> int | None:
     """A return's collection year: the one holding its latest DECOM (else its latest review, missing or social
     worker date); ``None`` when it has none of those."""
     for table, column in (("Episodes", "DECOM"), ("Reviews", "REVIEW"), ("Missing", "MIS_START"),
                           ("SWEpisodes", "SW_DECOM")):
         latest: dt.date | None = None
-        for table_file in files:
+        for table_file, rows in files:
             if table_file.table.name != table:
                 continue
-            for _, row in table_file.rows():
+            for _, row in rows:
                 try:
                     day = parse_903_date(row.get(column, ""))
                 except ValueError:
@@ -159,12 +162,12 @@ class _Importer:
             raise Ssda903Error(f"{self.root}: no SSDA903 table found (tables are recognised by their columns)")
         years: set[int] = set()
         for folder in sorted(by_return):
-            group = by_return[folder]
+            group = [(t, list(t.rows())) for t in by_return[folder]]
             year = _return_year(group)
             if year is not None:
                 years.add(year)
-            for table_file in sorted(group, key=lambda t: (TABLE_NAMES.index(t.table.name), str(t.path))):
-                self.read(table_file, year)
+            for table_file, rows in sorted(group, key=lambda t: (TABLE_NAMES.index(t[0].table.name), str(t[0].path))):
+                self.read(table_file, rows, year)
         self.convert_episodes()
         self.child_events()
         events = self.validated()
@@ -174,13 +177,13 @@ class _Importer:
         return Import903(tuple(events), tuple(self.problems), self.counts, len(self.children),
                          frozenset(self.child_reasons), self.duplicates, tuple(sorted(years)))
 
-    def read(self, table_file: TableFile, year: int | None) -> None:
+    def read(self, table_file: TableFile, rows: Rows, year: int | None) -> None:
         table = table_file.table.name
         counts = self.counts.setdefault(table, TableCounts())
         counts.files += 1
         file = self.name(table_file.path)
         converter = convert.CONVERTERS.get(table)
-        for line, row in table_file.rows():
+        for line, row in rows:
             counts.read += 1
             child = row.get("CHILD") or None
             if child is not None:
