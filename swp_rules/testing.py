@@ -10,6 +10,7 @@ amounts as decimal text), ready for ``swp_rules.load_records`` or for writing ou
 >>> @given(timelines(compliance="on_time"))
 ... def test_reads(events):
 ...     assert not load_records(events).rejected
+>>> test_reads()
 
 Timelines are built from small integer *slacks* (how far before its comfortable limit an event falls) and a
 few list lengths, so a failing property shrinks to a short period of care with a handful of events.
@@ -23,7 +24,8 @@ Guarantees (see ``docs/testing.md``):
 * placement codes are valid for the placement's date: Q1/Q2 for foster care before 1 April 2014, U1–U6 from
   then;
 * ``compliance="on_time"``: every duty whose deadline falls on or before the last event is discharged
-  comfortably in time (see ``timelines``).
+  comfortably in time (see ``timelines``), so the shipped statutory rules report no breach as of that date;
+  ``"late"`` and ``"missing"`` always spoil at least one first deadline.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ def child_ids() -> SearchStrategy[str]:
     >>> @given(child_ids())
     ... def test_ids(child):
     ...     assert child.startswith("C") and len(child) == 7
+    >>> test_ids()
     """
     return st.integers(min_value=0, max_value=999_999).map(lambda n: f"C{n:06d}")
 
@@ -130,6 +133,7 @@ def children(
     >>> @given(children(born_from=dt.date(2000, 1, 1)))
     ... def test_child(record):
     ...     assert record["type"] == "child" and record["dob"] >= "2000-01-01"
+    >>> test_child()
     """
     if born_to < born_from:
         raise ValueError("born_to is before born_from")
@@ -264,7 +268,9 @@ def _draw_period(
 
 @attrs.define
 class _Draft:
-    """An event before ids are assigned: its London date, an optional aware instant, and a sort rank."""
+    """An event before ids are assigned: its type, London date and fields, an aware instant for events given as
+    date-times, and a ``key`` (or ``ref`` to another draft's key) to link a response to its request once ids are
+    assigned. Drafts are sorted by date, then by ``_RANK`` of their type, then by instant."""
 
     type: str
     day: dt.date
@@ -352,6 +358,7 @@ def periods_of_care(
     >>> @given(periods_of_care(ended=True))
     ... def test_period(events):
     ...     assert events[1]["type"] == "looked_after_started" and events[-1]["type"] == "looked_after_ended"
+    >>> test_period()
     """
 
     @st.composite
@@ -525,39 +532,6 @@ def _timeline_drafts(b: _Builder) -> None:
         first=True,
     )
 
-    # per placement: notification on the day, plan within 3 working days, visits
-    for index, placement in enumerate(p.placements):
-        first = index == 0
-        ps, pe = placement.start, placement.end
-        five = calendar.add_working_days(ps, 5)
-        b.once("placement_notified", "placement_notified", ps, five, pe, first=first)
-        b.once(
-            "placement_plan",
-            "placement_plan",
-            calendar.add_working_days(ps, 3 - b.slack(3)),
-            five,
-            pe,
-            first=first,
-        )
-
-        def visit(day: dt.date) -> None:
-            fields: dict[str, Any] = {"worker": worker_on(day)}
-            if draw(st.booleans()):
-                fields["seen_alone"] = draw(st.booleans())
-            b.add("visit", day, **fields)
-
-        # a visit on the last day of a placement that ends in a move belongs to the next placement
-        visit_limit = pe - _days(1) if pe < horizon else pe
-        b.chain(
-            "visit",
-            ps + _days(5 - b.slack(5)),
-            ps + _days(7),
-            visit_limit,
-            lambda prev: (prev + _days(35 - b.slack(28)), prev + _days(42)),
-            visit,
-            forced_first=first,
-        )
-
     # reviews: within 15 working days, then every 80 days, then every 5 months (150 days)
     first_review_deadline = max(calendar.add_working_days(start, 20), start + _days(28))
     reviews: list[dt.date] = []
@@ -584,6 +558,40 @@ def _timeline_drafts(b: _Builder) -> None:
         forced_first=True,
     )
 
+    # per placement: notification on the day, plan within 3 working days, visits
+    for index, placement in enumerate(p.placements):
+        first = index == 0
+        ps, pe = placement.start, placement.end
+        five = calendar.add_working_days(ps, 5)
+        b.once("placement_notified", "placement_notified", ps, five, pe, first=first)
+        b.once(
+            "placement_plan",
+            "placement_plan",
+            calendar.add_working_days(ps, 3 - b.slack(3)),
+            five,
+            pe,
+            first=first,
+        )
+
+        def visit(day: dt.date) -> None:
+            fields: dict[str, Any] = {"worker": worker_on(day)}
+            if draw(st.booleans()):
+                fields["seen_alone"] = draw(st.booleans())
+            b.add("visit", day, **fields)
+
+        # a visit on the last day of a placement that ends in a move belongs to the next placement
+        visit_limit = pe - _days(1) if pe < horizon else pe
+        weekly = placement.code == "P1" and p.legal_status == "C1"
+
+        def next_visit(prev: dt.date, weekly: bool = weekly) -> tuple[dt.date, dt.date]:
+            if weekly:  # interim care order, living with a parent: weekly before the first review, then 4-weekly
+                if not reviews or prev < reviews[0]:
+                    return prev + _days(7 - b.slack(4)), prev + _days(7)
+                return prev + _days(28 - b.slack(21)), prev + _days(28)
+            return prev + _days(35 - b.slack(28)), prev + _days(42)
+
+        b.chain("visit", ps + _days(5 - b.slack(5)), ps + _days(7), visit_limit, next_visit, visit, forced_first=first)
+
     # health: initial within 9 working days (before the first review), then every 5 months under 5 and
     # 10 months from 5 (statutory: 6 and 12 months, by the age at the previous assessment)
     health_kind = ["initial"]
@@ -591,8 +599,6 @@ def _timeline_drafts(b: _Builder) -> None:
     def health(day: dt.date) -> None:
         b.add("health_assessment", day, kind=health_kind[0])
         health_kind[0] = "review"
-        if draw(st.booleans()):
-            b.add("immunisations", day, up_to_date=draw(st.booleans()))
 
     def next_health(prev: dt.date) -> tuple[dt.date, dt.date]:
         if calendar.age_on(p.dob, prev) < 5:
@@ -622,9 +628,24 @@ def _timeline_drafts(b: _Builder) -> None:
         lambda day: b.add("dental_check", day),
     )
 
-    # SDQ: yearly while aged 4–16, a score or (sometimes) a reason for none
+    # immunisations confirmed up to date: first within 90 days, then every 11 months (statutory 12 months)
+    b.chain(
+        "immunisation",
+        start + _days(90 - b.slack(60)),
+        calendar.add_months(start, 12),
+        horizon,
+        yearly,
+        lambda day: b.add("immunisations", day, up_to_date=True),
+    )
+
+    # SDQ: yearly while the child is 4–16 when its clock starts (the period's start, then the last SDQ), a score
+    # or (sometimes) a reason for none
+    sdq_clock = [start]
+
     def sdq(day: dt.date) -> None:
-        if not 4 <= calendar.age_on(p.dob, day) <= 16:
+        clock_age = calendar.age_on(p.dob, sdq_clock[0])
+        sdq_clock[0] = day
+        if clock_age > 16 or calendar.age_on(p.dob, day) < 4:
             return
         if draw(st.integers(0, 4)) == 0:
             b.add("sdq", day, reason=draw(st.sampled_from(sorted(codes.SDQ_REASON - {"SDQ1"}))))
@@ -633,7 +654,9 @@ def _timeline_drafts(b: _Builder) -> None:
 
     b.chain("sdq", start + _days(90 - b.slack(60)), calendar.add_months(start, 12), horizon, yearly, sdq)
 
-    # PEP for children of school age at the start: initial within 8 working days (statutory 10), then termly
+    # PEP for children of school age at the start: initial on the day of the first placement (it is part of the
+    # care plan, due before the placement), or within 8 working days of an emergency placement (statutory 10);
+    # then termly
     if calendar.age_on(p.dob, start) >= 4:
         pep_kind = ["initial"]
 
@@ -641,13 +664,27 @@ def _timeline_drafts(b: _Builder) -> None:
             b.add("pep", day, kind=pep_kind[0])
             pep_kind[0] = "review"
 
+        emergency = first_placement.fields.get("emergency") is True
         b.chain(
             "pep",
-            calendar.add_working_days(start, 8 - b.slack(7)),
-            calendar.add_working_days(start, 10),
+            calendar.add_working_days(start, 8 - b.slack(7)) if emergency else start,
+            calendar.add_working_days(start, 10) if emergency else start,
             horizon,
             lambda prev: (prev + _days(100 - b.slack(40)), calendar.add_months(prev, 6)),
             pep,
+        )
+
+    # needs assessment of an eligible child (looked after 13 weeks since 14, and looked after at 16): within about
+    # six weeks of becoming eligible (statutory 3 months)
+    since = max(start, calendar.birthday(p.dob, 14))
+    eligible_on = max(since + _days(91), calendar.birthday(p.dob, 16))
+    if eligible_on < horizon:
+        b.once(
+            "needs_assessment",
+            "needs_assessment",
+            eligible_on + _days(45 - b.slack(44)),
+            calendar.add_months(eligible_on, 3),
+            horizon,
         )
 
     # missing episodes with return interviews within 48 hours (statutory 72 hours)
@@ -714,20 +751,24 @@ def timelines(
     """One child's case record as a list of event dicts, sorted by date, with the chosen compliance profile.
 
     The record holds the child, one period of care (as ``periods_of_care``), placement notifications and
-    plans, the care plan, worker allocations, the IRO, visits, reviews, health assessments (with
-    immunisations), dental checks, SDQs (ages 4–16), PEPs (school age), sometimes a practice assignment,
-    missing episodes with return interviews and access requests with responses (these carry ISO date-times
-    with a UTC offset).
+    plans, the care plan, worker allocations, the IRO, visits, reviews, health assessments, immunisations,
+    dental checks, SDQs (ages 4–16), PEPs (school age), the needs assessment of an eligible child (16 or over),
+    sometimes a practice assignment, missing episodes with return interviews and access requests with
+    responses (these carry ISO date-times with a UTC offset).
 
     ``compliance``:
 
     * ``"on_time"``: everything comfortably inside the statutory timescales: placement notified on the day,
       care and placement plans within 3 working days, first visit within 5 days of each placement then at most
-      every 35 days, first review within 15 working days then within 80 days then every 5 months (150 days),
-      initial health assessment within 9 working days (before the first review) then every 5 months under 5
-      and 10 months from 5, dental checks and SDQs every 11 months (330 days), PEP within 8 working days then
-      every 100 days, return interviews within 46 hours, access requests answered within 4 hours. Every
-      deadline on or before the last event is met; later ones are not yet due.
+      every 35 days (every 3–7 days before the first review and at most every 28 days after it for a child on
+      an interim care order placed with a parent), first review within 15 working days then within 80 days
+      then every 5 months (150 days), initial health assessment within 9 working days (before the first
+      review) then every 5 months under 5 and 10 months from 5, immunisations, dental checks and SDQs every 11
+      months (330 days), the PEP on the day of the first placement (within 8 working days of an emergency
+      one) then every 100 days, the needs assessment within 45 days of becoming eligible, return interviews
+      within 46 hours, access requests answered within 4 hours. Every deadline on or before the last event is
+      met, so the shipped statutory rules find no breach as of the last event's date; later ones are not yet
+      due.
     * ``"late"``: some events fall 1–30 days after their statutory deadline (the next runs from the late
       date); at least one always does (the first instance of a duty with a firm timescale on the start date).
     * ``"missing"``: some duties are left out from some point on (a one-off never happens; a periodic duty
@@ -740,6 +781,7 @@ def timelines(
     >>> @given(timelines(compliance="late", years=1))
     ... def test_timeline(events):
     ...     assert len({e["id"] for e in events}) == len(events)
+    >>> test_timeline()
     """
     if compliance not in COMPLIANCE_PROFILES:
         raise ValueError(f"compliance must be one of {', '.join(COMPLIANCE_PROFILES)}, not {compliance!r}")
@@ -789,6 +831,7 @@ def cohorts(
     >>> @given(cohorts(n_children=3, years=1))
     ... def test_cohort(cohort):
     ...     assert len({t[0]["child"] for t in cohort}) == 3
+    >>> test_cohort()
     """
     low, high = (n_children, n_children) if n_children is not None else (min_children, max_children)
     if not 0 <= low <= high:
@@ -920,6 +963,7 @@ def invalid_records(kinds: Sequence[str] | None = None) -> SearchStrategy[Invali
     >>> @given(invalid_records())
     ... def test_rejected(bad):
     ...     assert load_records([bad.record]).rejected[0].field == bad.field
+    >>> test_rejected()
     """
     names = sorted(INVALID_RECORD_KINDS) if kinds is None else list(kinds)
     unknown = [k for k in names if k not in INVALID_RECORD_KINDS]
@@ -987,6 +1031,7 @@ def contracts(
     >>> @given(contracts())
     ... def test_weights(contract):
     ...     assert sum(o["weight"] for o in contract["outcomes"]) == 1
+    >>> test_weights()
     """
     if not 1 <= min_outcomes <= max_outcomes <= len(CONTRACT_OUTCOMES):
         raise ValueError(f"need 1 <= min_outcomes <= max_outcomes <= {len(CONTRACT_OUTCOMES)}")

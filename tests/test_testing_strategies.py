@@ -10,10 +10,11 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import assume, find, given
+from hypothesis import assume, find, given, settings
 from hypothesis import strategies as st
 
 from swp_rules import calendar, codes, load_records
+from swp_rules.engine import Engine
 from swp_rules.model import Event
 from swp_rules.testing import (
     COMPLIANCE_PROFILES,
@@ -234,6 +235,38 @@ def test_late_and_missing_timelines_miss_a_deadline(compliance: Compliance, data
 def test_a_failing_property_shrinks_to_a_handful_of_events() -> None:
     smallest = find(timelines("on_time"), lambda events: any(e["type"] == "review" for e in events))
     assert len(smallest) <= 16
+
+
+ENGINE = Engine()
+
+
+def _breaches(events: Sequence[EventDict], as_of: dt.date | None = None) -> list[str]:
+    loaded = load_records(events).events
+    day = as_of or max(e.date for e in loaded)
+    return [b.rule for b in ENGINE.evaluate(loaded, day).breaches]
+
+
+@pytest.mark.parametrize("start", [dt.date(2009, 4, 1), dt.date(2013, 6, 1)])
+@given(data=st.data())
+def test_on_time_timelines_have_no_breach_as_of_their_last_event(start: dt.date, data: st.DataObject) -> None:
+    events = data.draw(timelines("on_time", start=start, years=4))
+    assert _breaches(events) == []
+
+
+@given(timelines("on_time", start=dt.date(2012, 1, 1), years=3, min_age=14, max_age=17))
+def test_on_time_holds_for_older_children_too(events: list[EventDict]) -> None:
+    assert _breaches(events) == []
+
+
+def test_a_property_failing_on_the_engine_shrinks_to_a_handful_of_events() -> None:
+    """Hypothesis shrinks a timeline the engine finds a breach in to the period of care and a few duties."""
+    smallest = find(
+        timelines("missing", start=dt.date(2012, 4, 1), years=1),
+        lambda events: bool(_breaches(events)),
+        settings=settings(database=None, max_examples=200, derandomize=True),
+    )
+    assert _breaches(smallest)
+    assert len(smallest) <= 16, [e["type"] for e in smallest]
 
 
 # ------------------------------------------------------------------------------------------------------------
