@@ -26,7 +26,7 @@ def _expected(path: Path) -> tuple[int, str, str]:
     """The marked line (1-based), key and reason of a broken fixture."""
     found = [
         (number, match["key"], match["reason"])
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for number, text in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), start=1)
         if not text.lstrip().startswith("#") and (match := _MARK.search(text))
     ]
     assert len(found) == 1, f"{path.name} must mark exactly one line with '# ERROR: KEY: REASON'"

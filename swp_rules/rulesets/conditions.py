@@ -223,6 +223,9 @@ def to_nnf(node: Node, negate: bool = False) -> Node:
     return And(items) if negate else Or(items)
 
 
+_TYPE_WORDS: Final[dict[type, str]] = {int: "a whole number", str: "text", bool: "true or false"}
+
+
 def check_types(node: Node, types: Mapping[str, type]) -> None:
     """Every name is a known fact and each comparison fits the fact's type (``ConditionError`` otherwise)."""
     if isinstance(node, And | Or):
@@ -240,9 +243,9 @@ def check_types(node: Node, types: Mapping[str, type]) -> None:
             isinstance(value, expected) and not isinstance(value, bool)
         )
         if not ok:
-            raise ConditionError(f"{node.name} is a {expected.__name__}; cannot compare it with {value!r}")
+            raise ConditionError(f"{node.name} is {_TYPE_WORDS[expected]}; cannot compare it with {value!r}")
         if expected in (bool, str) and node.op not in ("==", "!="):
-            raise ConditionError(f"{node.name} is a {expected.__name__}; only == and != apply")
+            raise ConditionError(f"{node.name} is {_TYPE_WORDS[expected]}; only == and != apply")
 
 
 def holds(node: Node, facts: Mapping[str, Any]) -> bool:

@@ -228,7 +228,8 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RulesetError([RulesetProblem(shown, 1, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise RulesetError([RulesetProblem(shown, line, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     try:
