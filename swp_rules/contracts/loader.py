@@ -196,14 +196,17 @@ def _payment(node: Node, years_in_term: int | None) -> tuple[YearTerms, ...]:
         node.fail("must be a non-empty list of {years, annual_fee, performance_share}")
         return ()
     found: list[YearTerms] = []
+    complete = True
     for item in node.elements():
         if not item.mapping():
+            complete = False
             continue
         item.keys_allowed(("years", "annual_fee", "performance_share", "citation", "notes"))
         span = _year_range(item["years"])
         fee = _money(item["annual_fee"])
         share = _share(item["performance_share"])
         if span is None or fee is None or share is None:
+            complete = False
             continue
         for other in found:
             if span[0] <= other.last_year and other.first_year <= span[1]:
@@ -211,10 +214,11 @@ def _payment(node: Node, years_in_term: int | None) -> tuple[YearTerms, ...]:
                     f"overlapping periods: contract years {span[0]}-{span[1]} overlap years "
                     f"{other.first_year}-{other.last_year} given at line {other.line}"
                 )
+                complete = False
                 break
         else:
             found.append(YearTerms(span[0], span[1], fee, share, item.line))
-    if found and years_in_term is not None:
+    if found and complete and years_in_term is not None:
         missing = [y for y in range(1, years_in_term + 1) if not any(t.covers(y) for t in found)]
         if missing:
             node.fail(f"no terms for contract year(s) {', '.join(map(str, missing))} of the {years_in_term} the "
@@ -427,7 +431,7 @@ def _duties(node: Node, base: Path) -> tuple[str, ...]:
             load_duty_ruleset(reference)
         except RulesetError as exc:
             first = exc.problems[0] if exc.problems else None
-            reason = f"{first.key}: {first.reason}" if first else "cannot be loaded"
+            reason = first.reason if first else "cannot be loaded"
             item.fail(f"duty ruleset {name!r} cannot be used ({reason})")
             continue
         found.append(reference)
