@@ -23,6 +23,9 @@ from swp_rules.indicators.measures import practice_at, practices_named, rule_sel
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 
+#: Where one child's duty records come from: the engine, or an evaluation already made.
+_RecordSource = Callable[[str, Sequence[Event]], Sequence[DutyRecord]]
+
 
 def fraction_text(value: Fraction | None) -> str | None:
     """An exact value as text: ``"1/3"``, ``"2"``, ``"0"`` (``None`` stays ``None``)."""
@@ -110,7 +113,7 @@ class _Lazy:
     """One child's duty records, evaluated the first time an indicator asks for them."""
 
     def __init__(self, child: str, events: Sequence[Event],
-                 source: Callable[[str, Sequence[Event]], Sequence[DutyRecord]] | None) -> None:
+                 source: _RecordSource | None) -> None:
         self.child, self.events, self.source = child, events, source
         self.found: Sequence[DutyRecord] | None = None
 
@@ -160,11 +163,19 @@ def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indi
     evaluation already made as of the period's last day or later, keeping every record (``keep=None``), to use
     instead of evaluating again. Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
     """
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, evaluation)
+    return _compute(_group(events, period.end), period, chosen, child_records, described)
+
+
+def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets: Sequence[str],
+             duty_rulesets: Sequence[str], evaluation: Evaluation | None,
+             ) -> tuple[list[IndicatorDefinition], _RecordSource | None, list[dict[str, Any]]]:
+    """The definitions to compute, where duty records come from, and the rulesets used."""
     loaded = load_indicator_definitions(rulesets)
     chosen = select(loaded, indicators, period.end)
     described: list[dict[str, Any]] = [r.describe() for r in loaded]
     needs_duties = any(d.numerator.kind == "duty_compliance" for d in chosen)
-    child_records: Callable[[str, Sequence[Event]], Sequence[DutyRecord]] | None = None
+    child_records: _RecordSource | None = None
     if needs_duties:
         prefixes = tuple(p for d in chosen if d.numerator.kind == "duty_compliance" for p in d.numerator.rules)
         if evaluation is not None:
@@ -186,9 +197,26 @@ def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indi
                 found, _ = engine.child_records(child, events, period.end)
                 return [r for r in found if rule_selected(r.rule, prefixes)]
 
+    return chosen, child_records, described
+
+
+def compute_grouped(by_child: dict[str, list[Event]], period: ReportingPeriod, *,
+                    indicators: Sequence[str] | None = None, rulesets: Sequence[str] = (),
+                    duty_rulesets: Sequence[str] = ()) -> IndicatorReport:
+    """As ``compute_indicators``, for events already grouped by child (as ``cli.common.read_grouped`` gives).
+
+    Each child is removed from ``by_child`` once counted, so memory is handed back as the run goes on."""
+    for child, events in by_child.items():
+        if any(e.date > period.end for e in events):
+            by_child[child] = [e for e in events if e.date <= period.end]
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None)
+    return _compute(by_child, period, chosen, child_records, described)
+
+
+def _compute(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: Sequence[IndicatorDefinition],
+             child_records: _RecordSource | None, described: list[dict[str, Any]]) -> IndicatorReport:
     overall: dict[str, _Tally] = {d.id: _Tally() for d in chosen}
     by_practice: dict[str, dict[str, _Tally]] = {}
-    by_child = _group(events, period.end)
     start, end = period.start, period.end
     for child in sorted(by_child):
         child_events = by_child.pop(child)
