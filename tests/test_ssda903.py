@@ -151,6 +151,8 @@ STRUCTURAL = [
     ("structural", "S09", "episodes.csv", 17, None),  # RNE S inside a period of care
     ("structural", "S10", "episodes.csv", 18, None),  # X1 on the last episode
     ("structural", "S11", "episodes.csv", 20, "DECOM"),  # two episodes start the same day
+    ("structural", "S13", "episodes.csv", 23, None),  # a new period of care after an end, not RNE S
+    ("structural", "S14", "header.csv", 16, None),  # two different Header rows in one return
     ("incomplete", "S07", "episodes.csv", 14, None),  # the period began before the returns read
 ]
 

@@ -150,9 +150,12 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
                 note("structural", f"an episode ended X1 (care continues) on {prev.dec} but the next episode "
                                    f"starts only on {ep.decom}", ep)
         if not in_care:
-            if ep.rne != "S":
+            if ep.rne != "S" and prev is None:
                 note("incomplete", f"the period of care in progress on {ep.decom} began before the earliest episode "
                                    f"in the returns read (RNE {ep.rne}, not S)", ep)
+            elif ep.rne != "S":
+                note("structural", f"a new period of care starts on {ep.decom} with RNE {ep.rne}, not S (the "
+                                   "previous episode ended care)", ep)
             if ep.place in codes.TEMPORARY_PLACEMENT:
                 note("structural", f"a period of care starts on {ep.decom} with a temporary placement ({ep.place})",
                      ep)

@@ -241,9 +241,13 @@ class _Importer:
                 return
             first_file, first_line = (known[2], known[3]) if known[1] < precedence else (file, line)
             later_file, later_line = (file, line) if known[1] < precedence else (known[2], known[3])
-            self.problem("conflict", "Header", later_file, later_line, None,
-                         f"the child's details differ from {first_file}:{first_line}; the later return is used",
-                         child)
+            if known[1][0] == precedence[0]:
+                self.problem("structural", "Header", later_file, later_line, None,
+                             f"the child's details differ from {first_file}:{first_line} in the same return", child)
+            else:
+                self.problem("conflict", "Header", later_file, later_line, None,
+                             f"the child's details differ from {first_file}:{first_line}; the later return is used",
+                             child)
             if known[1] > precedence:
                 return
         self.header[child] = (fields, precedence, file, line)
