@@ -48,7 +48,7 @@ def test_two_returns_merge_into_the_expected_events() -> None:
     [conflict] = result.problems  # the 2014-15 return recodes A1's Q1 placement as U4 and closes it
     assert (conflict.kind, conflict.child, conflict.file, conflict.row) == ("conflict", "A1", "2015/episodes.csv", 2)
     _counts_add_up(result)
-    assert result.counts["Episodes"].read == 8 and result.counts["Episodes"].files == 2
+    assert result.counts["Episodes"].read == 10 and result.counts["Episodes"].files == 2
 
 
 def test_rne_codes_give_the_right_events() -> None:
@@ -62,6 +62,9 @@ def test_rne_codes_give_the_right_events() -> None:
     assert carer["903:episode:A1:2014-07-01:placement"] == carer["903:episode:A1:2013-01-15:placement"]
     assert carer["903:episode:C3:2014-06-01:placement"] == carer["903:episode:C3:2014-05-05:placement"]
     assert by_id["903:episode:C3:2014-06-01:status"].fields["legal_status"] == "E1"
+    # RNE B: status and placement, new carer
+    assert by_id["903:episode:D4:2014-10-01:status"].fields["legal_status"] == "C2"
+    assert carer["903:episode:D4:2014-10-01:placement"] != carer["903:episode:D4:2014-08-01:placement"]
     # long_term where the code says it: U4 long-term, U5 not, Q2 unknown
     assert by_id["903:episode:A1:2013-01-15:placement"].fields["long_term"] is True
     assert by_id["903:episode:A1:2014-07-01:placement"].fields["long_term"] is False
@@ -75,7 +78,7 @@ def test_clean_returns_evaluate_with_no_notes() -> None:
     result = import_903(DATA / "clean")
     evaluation = Engine().evaluate(result.events, dt.date(2015, 3, 31))
     assert evaluation.not_evaluated == ()
-    assert evaluation.children == 3
+    assert evaluation.children == 4
 
 
 def test_file_names_and_column_order_do_not_matter(tmp_path: Path) -> None:
