@@ -13,7 +13,7 @@ import attrs
 
 from swp_rules import calendar
 from swp_rules.engine.results import DutyRecord
-from swp_rules.engine.timeline import Period, Timeline
+from swp_rules.engine.timeline import CANNOT_EVALUATE, Period, Timeline
 from swp_rules.indicators.definitions import Cohort, Duration, EventMatch, IndicatorDefinition, Measure
 from swp_rules.indicators.placements import effective_start, placements_in_period
 from swp_rules.model import Event
@@ -235,6 +235,8 @@ def score(definition: IndicatorDefinition, timeline: Timeline, start: dt.date, e
     if kind == "worker_changes":
         return _worker_changes(measure, timeline, start, end)
     if kind == "duty_compliance":
+        if any(note.startswith(CANNOT_EVALUATE) for note in timeline.anomalies):
+            return None  # the record declares a structural problem: its timeliness cannot be judged either way
         return _duty_compliance(measure, records(), start, end)
     raise AssertionError(kind)  # pragma: no cover
 
