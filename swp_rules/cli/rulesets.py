@@ -186,6 +186,7 @@ def validate_command(paths: tuple[str, ...]) -> int:
     if not files:
         click.echo("swp-rules: error: no ruleset files found", err=True)
         return EXIT_CANNOT_RUN
+    parsed: list[Path] = []
     for path in files:
         if not path.is_file():
             problems.append(RulesetProblem(str(path), 0, "(file)", "no such file"))
@@ -197,7 +198,7 @@ def validate_command(paths: tuple[str, ...]) -> int:
             continue
         if isinstance(ruleset, DutyRuleset):
             duties.append(ruleset)
-        click.echo(f"ok {path}")
+        parsed.append(path)
     handoffs = _unknown_handoffs(duties)
     problems.extend(handoffs)
     statutory = [d for d in duties if d.id.startswith("statutory/")]
@@ -206,6 +207,10 @@ def validate_command(paths: tuple[str, ...]) -> int:
             RuleBook.of(statutory)
     except RulesetError as exc:
         problems.extend(p for p in exc.problems if not (handoffs and p.key == "then"))
+    with_problems = {p.file for p in problems}
+    for path in parsed:
+        if str(path) not in with_problems:
+            click.echo(f"ok {path}")
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
