@@ -123,3 +123,22 @@ def test_the_documented_example_loads(tmp_path: Path) -> None:
     example.write_text(_doc_blocks("yaml")[0], encoding="utf-8")
     ruleset = parse_file(example)
     assert [rule.id for rule in ruleset.rules] == ["visit.first", "visit.regular"]
+
+
+def test_explain_with_a_broken_ruleset_cannot_run(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"id": "e1", "child": "C1", "type": "looked_after_started", "date": "2011-05-27", '
+                      '"legal_status": "V2"}\n', encoding="utf-8")
+    broken = Path(__file__).parent / "rulesets" / "broken" / "unknown-fact.yaml"
+    result = CliRunner().invoke(main, ["explain", str(events), "--child", "C1", "--as-of", "2011-06-30",
+                                       "--ruleset", str(broken)])
+    assert result.exit_code == 2, result.output
+    assert any(m["file"] == str(broken) for m in _problems(result.stderr)), result.stderr
+
+
+def test_every_shipped_duty_has_a_citation_and_in_force_dates() -> None:
+    rules = list(load_rulebook().rules())
+    assert len(rules) >= 20
+    for rule in rules:
+        assert rule.citation.strip() and rule.in_force_from is not None, rule.id
+        assert all(d.citation is None or d.citation.strip() for d in rule.deadlines), rule.id
