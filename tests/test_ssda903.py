@@ -15,9 +15,16 @@ from swp_rules.engine import Engine
 from swp_rules.engine.timeline import CANNOT_EVALUATE, RECORD_PROBLEM
 from swp_rules.model import Event
 from swp_rules.ssda903 import Ssda903Error, import_903, recognise
+from swp_rules.ssda903.convert import event_id
 from swp_rules.ssda903.dates import collection_year, parse_903_date
 
 DATA = Path(__file__).parent / "data" / "ssda903"
+
+
+def _id(readable: str) -> str:
+    """The event id for ``903:<table>:<child>:<parts>`` (ids carry a digest of the child, not the child)."""
+    _, table, child, *parts = readable.split(":")
+    return event_id(table, child, *parts)
 
 
 def _expected(name: str) -> list[dict[str, object]]:
@@ -54,24 +61,24 @@ def test_two_returns_merge_into_the_expected_events() -> None:
 def test_rne_codes_give_the_right_events() -> None:
     by_id = {e.id: e for e in import_903(DATA / "clean").events}
     # RNE L: a legal status change, no new placement
-    assert by_id["903:episode:A1:2012-08-20:status"].fields["legal_status"] == "C2"
-    assert "903:episode:A1:2012-08-20:placement" not in by_id
+    assert by_id[_id("903:episode:A1:2012-08-20:status")].fields["legal_status"] == "C2"
+    assert _id("903:episode:A1:2012-08-20:placement") not in by_id
     # RNE P: new carer; RNE T: same carer; RNE U: status and placement, same carer
     carer = {i: by_id[i].fields["carer"] for i in by_id if i.endswith(":placement")}
-    assert carer["903:episode:A1:2013-01-15:placement"] != carer["903:episode:A1:2012-05-10:placement"]
-    assert carer["903:episode:A1:2014-07-01:placement"] == carer["903:episode:A1:2013-01-15:placement"]
-    assert carer["903:episode:C3:2014-06-01:placement"] == carer["903:episode:C3:2014-05-05:placement"]
-    assert by_id["903:episode:C3:2014-06-01:status"].fields["legal_status"] == "E1"
+    assert carer[_id("903:episode:A1:2013-01-15:placement")] != carer[_id("903:episode:A1:2012-05-10:placement")]
+    assert carer[_id("903:episode:A1:2014-07-01:placement")] == carer[_id("903:episode:A1:2013-01-15:placement")]
+    assert carer[_id("903:episode:C3:2014-06-01:placement")] == carer[_id("903:episode:C3:2014-05-05:placement")]
+    assert by_id[_id("903:episode:C3:2014-06-01:status")].fields["legal_status"] == "E1"
     # RNE B: status and placement, new carer
-    assert by_id["903:episode:D4:2014-10-01:status"].fields["legal_status"] == "C2"
-    assert carer["903:episode:D4:2014-10-01:placement"] != carer["903:episode:D4:2014-08-01:placement"]
+    assert by_id[_id("903:episode:D4:2014-10-01:status")].fields["legal_status"] == "C2"
+    assert carer[_id("903:episode:D4:2014-10-01:placement")] != carer[_id("903:episode:D4:2014-08-01:placement")]
     # long_term where the code says it: U4 long-term, U5 not, Q2 unknown
-    assert by_id["903:episode:A1:2013-01-15:placement"].fields["long_term"] is True
-    assert by_id["903:episode:A1:2014-07-01:placement"].fields["long_term"] is False
-    assert "long_term" not in by_id["903:episode:A1:2012-05-10:placement"].fields
+    assert by_id[_id("903:episode:A1:2013-01-15:placement")].fields["long_term"] is True
+    assert by_id[_id("903:episode:A1:2014-07-01:placement")].fields["long_term"] is False
+    assert "long_term" not in by_id[_id("903:episode:A1:2012-05-10:placement")].fields
     # REC other than X1 ends the period of care
-    assert by_id["903:episode:A1:2014-07-01:end"].date == dt.date(2014, 12, 31)
-    assert by_id["903:child:B2"].fields["uasc"] is True
+    assert by_id[_id("903:episode:A1:2014-07-01:end")].date == dt.date(2014, 12, 31)
+    assert by_id[event_id("child", "B2")].fields["uasc"] is True
 
 
 def test_clean_returns_evaluate_with_no_notes() -> None:
@@ -250,7 +257,7 @@ def test_every_bad_row_is_reported_with_its_column() -> None:
     assert all(p.reason for p in result.problems)
     # the Q2 episode is valid in a 2013-14 return and converts
     assert {e.id for e in result.events if e.child == "R06" and e.type == "placement_started"} == {
-        "903:episode:R06:2013-05-01:placement"}
+        _id("903:episode:R06:2013-05-01:placement")}
 
 
 def test_a_rejected_row_of_a_table_the_duties_read_makes_the_child_unevaluable() -> None:
@@ -281,6 +288,13 @@ def test_import_903_cli_exit_codes(tmp_path: Path) -> None:
     assert nothing.exit_code == 2
     no_output = runner.invoke(main, ["import-903", str(DATA / "clean")])
     assert no_output.exit_code == 2
+
+
+def test_event_ids_never_show_the_child() -> None:
+    """Ids are quoted in errors and evidence: they carry a digest of the child's identifier, not the identifier."""
+    for folder in ("clean", "structural", "rejects"):
+        for event in import_903(DATA / folder).events:
+            assert event.child not in event.id.split(":")
 
 
 def test_errors_never_name_a_child(tmp_path: Path) -> None:

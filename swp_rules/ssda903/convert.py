@@ -9,6 +9,7 @@ gives the same id. Codes are checked against ``swp_rules.codes``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -71,6 +72,15 @@ def _dated(year: int | None) -> dt.date:
     return year_end(year)
 
 
+def event_id(table: str, child: str, *parts: object) -> str:
+    """A deterministic event id from the table, the child and the row's dates: ``903:<table>:<child key>:<parts>``.
+
+    The child key is a 16-hex-digit BLAKE2b digest of the child's identifier, so that an id quoted in an error or a
+    log never shows the identifier itself (the event's ``child`` field holds it)."""
+    key = hashlib.blake2b(child.encode("utf-8"), digest_size=8).hexdigest()
+    return ":".join(("903", table, key, *(str(p) for p in parts)))
+
+
 def _event(event_id: str, child: str, type_: str, day: dt.date, **fields: Any) -> Record:
     record: Record = {"id": event_id, "child": child, "type": type_, "date": day.isoformat()}
     record.update({k: v for k, v in fields.items() if v is not None})
@@ -101,7 +111,7 @@ def reviews(row: Row, year: int | None) -> list[Record]:
     assert day is not None
     date_of(row, "DOB", required=False)
     code = code_of(row, "REVIEW_CODE", codes.PARTICIPATION, "REVIEW_CODE", required=False)
-    return [_event(f"903:review:{child}:{day}", child, "review", day, participation=code)]
+    return [_event(event_id("review", child, day), child, "review", day, participation=code)]
 
 
 def oc2(row: Row, year: int | None) -> list[Record]:
@@ -124,7 +134,7 @@ def oc2(row: Row, year: int | None) -> list[Record]:
         score = int(score_text)
     reason = code_of(row, "SDQ_REASON", codes.SDQ_REASON, "SDQ_REASON", required=False)
     day = _dated(year)
-    base = f"903:oc2:{child}:{day}"
+    base = event_id("oc2", child, day)
     out: list[Record] = []
     if flags["HEALTH_ASSESSMENT"]:
         out.append(_event(f"{base}:health_assessment", child, "health_assessment", day, kind="review"))
@@ -157,7 +167,7 @@ def oc3(row: Row, year: int | None) -> list[Record]:
             if year_start(year) <= birthday <= day:
                 day = birthday
                 break
-    base = f"903:oc3:{child}:{day}"
+    base = event_id("oc3", child, day)
     out: list[Record] = []
     if status is not None:
         out.append(_event(f"{base}:in_touch", child, "in_touch", day, status=status))
@@ -183,7 +193,7 @@ def missing(row: Row, year: int | None) -> list[Record]:
     if end is not None and end < start:
         raise RowError("MIS_END", "is before MIS_START")
     kind = kinds.get(kind_code)
-    base = f"903:missing:{child}:{start}"
+    base = event_id("missing", child, start)
     out = [_event(f"{base}:start", child, "missing_started", start, kind=kind)]
     if end is not None:
         out.append(_event(f"{base}:end", child, "missing_ended", end, kind=kind))
@@ -203,7 +213,7 @@ def sw_episodes(row: Row, year: int | None) -> list[Record]:
     assert start is not None
     if end is not None and end < start:
         raise RowError("SW_DEC", "is before SW_DECOM")
-    return [_event(f"903:sw:{child}:{start}", child, "worker_allocated", start, worker=worker)]
+    return [_event(event_id("sw", child, start), child, "worker_allocated", start, worker=worker)]
 
 
 _ADOPTER_SEX: Final = frozenset({"M1", "F1", "MM", "FF", "MF"})

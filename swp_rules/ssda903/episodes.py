@@ -25,7 +25,7 @@ from typing import Any, Final
 import attrs
 
 from swp_rules import codes
-from swp_rules.ssda903.convert import Record, _event, child_of, code_of, date_of
+from swp_rules.ssda903.convert import Record, _event, child_of, code_of, date_of, event_id
 from swp_rules.ssda903.problems import ProblemKind, RowError
 
 #: RNE codes that bring a new carer, and those that change the placement.
@@ -134,11 +134,11 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
         long_term = _long_term(ep.place)
         if long_term is not None:
             fields["long_term"] = long_term
-        records.append((_event(f"903:episode:{child}:{ep.decom}:placement", child, "placement_started",
+        records.append((_event(event_id("episode", child, ep.decom, "placement"), child, "placement_started",
                                ep.decom, **fields), ep))
 
     for ep in ordered:
-        base = f"903:episode:{child}:{ep.decom}"
+        base = event_id("episode", child, ep.decom)
         if prev is not None:
             if prev.dec is None:
                 note("structural", f"an episode starts on {ep.decom} while the episode from {prev.decom} has no "

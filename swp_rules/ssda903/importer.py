@@ -258,6 +258,10 @@ class _Importer:
         if known is None:
             self.candidates[record["id"]] = _Candidate(record, precedence, table, file, line)
             return
+        if known.record["child"] != record["child"]:  # two children's keys collide (odds about 1 in 10**19)
+            self.problem("structural", table, file, line, None, f"its event id collides with {known.file}:"
+                         f"{known.line}, another child's", record["child"])
+            return
         if known.record == record:
             self.duplicates += 1
             return
@@ -296,7 +300,7 @@ class _Importer:
             dob = fields.get("dob")
             if dob is None:
                 continue  # a UASC row without a date of birth gives no child event (it was checked)
-            record: dict[str, Any] = {"id": f"903:child:{child}", "child": child, "type": "child",
+            record: dict[str, Any] = {"id": convert.event_id("child", child), "child": child, "type": "child",
                                       "date": dob.isoformat(), "dob": dob.isoformat()}
             if fields.get("sex"):
                 record["sex"] = fields["sex"]
