@@ -313,3 +313,13 @@ def test_the_documented_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
     failures, tried = doctest.testfile(str(root / "docs" / "ssda903.md"), module_relative=False)
     assert tried > 0 and failures == 0
+
+
+def test_a_csv_that_breaks_off_is_reported_where_it_breaks(tmp_path: Path) -> None:
+    lines = (DATA / "clean" / "2015" / "episodes.csv").read_text(encoding="utf-8-sig").splitlines()
+    broken = [*lines, 'X3,"' + "a" * 200_000 + '",S', "X4,01/05/2014,S,C2,N1,U4,PR1,,,,,,"]
+    (tmp_path / "episodes.csv").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    result = import_903(tmp_path)
+    [problem] = [p for p in result.problems if p.kind == "unreadable"]
+    assert (problem.table, problem.file, problem.row) == ("Episodes", "episodes.csv", len(lines) + 1)
+    assert result.faults and result.counts["Episodes"].read == len(lines) - 1

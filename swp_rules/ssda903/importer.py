@@ -13,6 +13,7 @@ gives that child a note and no duty results (``swp_rules.engine.timeline``; docs
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,7 +163,7 @@ class _Importer:
             raise Ssda903Error(f"{self.root}: no SSDA903 table found (tables are recognised by their columns)")
         years: set[int] = set()
         for folder in sorted(by_return):
-            group = [(t, list(t.rows())) for t in by_return[folder]]
+            group = [(t, self.rows_of(t)) for t in by_return[folder]]
             year = _return_year(group)
             if year is not None:
                 years.add(year)
@@ -172,10 +173,23 @@ class _Importer:
         self.child_events()
         events = self.validated()
         events = self.anchor(events)
-        order = {"rejected": 0, "structural": 1, "conflict": 2, "incomplete": 3, "unrecognised": 4}
+        order = {"unreadable": 0, "rejected": 1, "structural": 2, "conflict": 3, "incomplete": 4, "unrecognised": 5}
         self.problems.sort(key=lambda p: (order[p.kind], p.file, p.row or 0, p.column or "", p.reason))
         return Import903(tuple(events), tuple(self.problems), self.counts, len(self.children),
                          frozenset(self.child_reasons), self.duplicates, tuple(sorted(years)))
+
+    def rows_of(self, table_file: TableFile) -> Rows:
+        """The file's rows; a CSV that breaks off (a NUL byte, an over-long field) is reported where it broke."""
+        rows: Rows = []
+        try:
+            for item in table_file.rows():
+                rows.append(item)
+        except (csv.Error, OSError) as exc:
+            line = rows[-1][0] + 1 if rows else 2
+            self.problem("unreadable", table_file.table.name, self.name(table_file.path), line, None,
+                         f"the file cannot be read from this line on ({type(exc).__name__}); the rows after it are "
+                         "not counted")
+        return rows
 
     def read(self, table_file: TableFile, rows: Rows, year: int | None) -> None:
         table = table_file.table.name
@@ -352,4 +366,7 @@ def import_903(folder: str | Path) -> Import903:
     path = Path(folder)
     if not path.exists():
         raise Ssda903Error(f"{path}: no such folder")
-    return _Importer(path).run()
+    try:
+        return _Importer(path).run()
+    except OSError as exc:
+        raise Ssda903Error(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None

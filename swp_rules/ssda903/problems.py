@@ -9,11 +9,12 @@ import attrs
 
 #: ``rejected``: a row not converted. ``structural``: the return breaks a 903 structural rule (DOMAIN.md §C.3).
 #: ``incomplete``: the returns do not hold the start of a period of care. ``unrecognised``: a CSV file that is no
-#: 903 table. ``conflict``: two returns disagree about the same row; the later return was used.
-ProblemKind = Literal["rejected", "structural", "incomplete", "unrecognised", "conflict"]
+#: 903 table. ``conflict``: two returns disagree about the same row; the later return was used. ``unreadable``: a
+#: table's CSV breaks off (its later rows cannot be read or counted).
+ProblemKind = Literal["rejected", "structural", "incomplete", "unrecognised", "conflict", "unreadable"]
 
 #: Kinds that make ``import-903`` exit 1 (the return itself has faults).
-FAULTS: Final = frozenset({"rejected", "structural"})
+FAULTS: Final = frozenset({"rejected", "structural", "unreadable"})
 #: Kinds that leave a child's timeliness "cannot evaluate".
 UNEVALUABLE: Final = frozenset({"rejected", "structural", "incomplete"})
 
