@@ -30,5 +30,6 @@ def test_evaluation_reused(cohort: list[list[dict[str, Any]]]) -> None:
     period = ReportingPeriod.financial_year(2011)
     events = load_records([e for t in cohort for e in t]).events
     direct = compute_indicators(events, period, indicators=DUTY_INDICATORS)
-    reused = compute_indicators(events, period, indicators=DUTY_INDICATORS, evaluation=evaluate(events, period.end))
-    assert direct.results == reused.results
+    for as_of in (period.end, period.end + dt.timedelta(days=45)):
+        reused = compute_indicators(events, period, indicators=DUTY_INDICATORS, evaluation=evaluate(events, as_of))
+        assert direct.results == reused.results

@@ -188,28 +188,38 @@ def _due_day(record: DutyRecord) -> dt.date:
     return due.date() if isinstance(due, dt.datetime) else due
 
 
-def counts_in(record: DutyRecord, start: dt.date, end: dt.date) -> bool:
-    """A duty counts in the period when it fell due in it (met or breached), or when it fell due before it and was
-    still overdue on its first day (breached, and met only in the period or not at all)."""
+def _day(value: dt.date | dt.datetime | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def judged(record: DutyRecord, start: dt.date, end: dt.date) -> bool | None:
+    """Whether a duty counted in the period ``start``..``end`` was met on time; ``None`` when it does not count.
+
+    A duty counts when it fell due in the period, or fell due before it and was still overdue on its first day. It is
+    judged as known on the period's last day (an evaluation made later gives the same answer): a duty met after the
+    period ended was not met by then, and one due on the last day and not yet met was not yet overdue."""
     if record.status not in ("met", "breached"):
-        return False
+        return None
     due = _due_day(record)
-    if start <= due <= end:
-        return True
-    if due < start and record.status == "breached":
-        met = record.met
-        met_day = met.date() if isinstance(met, dt.datetime) else met
-        return met_day is None or met_day >= start
+    met = _day(record.met)
+    if met is not None and met <= end:
+        on_time = record.status == "met"
+        if start <= due <= end:
+            return on_time
+        return False if due < start and not on_time and met >= start else None
+    if due >= end:
+        return None
     return False
 
 
 def _duty_compliance(measure: Measure, records: Sequence[DutyRecord], start: dt.date, end: dt.date) -> Score | None:
-    chosen = [r for r in records if rule_selected(r.rule, measure.rules) and counts_in(r, start, end)]
+    verdicts = [v for v in (judged(r, start, end) for r in records if rule_selected(r.rule, measure.rules))
+                if v is not None]
     if measure.unit == "duties":
-        if not chosen:
+        if not verdicts:
             return None
-        return Score(sum(1 for r in chosen if r.status == "met"), len(chosen))
-    return Score(int(all(r.status == "met" for r in chosen)), 1)
+        return Score(sum(verdicts), len(verdicts))
+    return Score(int(all(verdicts)), 1)
 
 
 def score(definition: IndicatorDefinition, timeline: Timeline, start: dt.date, end: dt.date,
