@@ -17,7 +17,7 @@ from typing import Final
 
 import attrs
 
-from swp_rules import calendar
+from swp_rules import calendar, codes
 from swp_rules.engine.matcher import Matcher
 from swp_rules.engine.results import Due, DutyRecord, Status
 from swp_rules.engine.rulebook import RuleBook
@@ -87,6 +87,31 @@ def _since_last_care(timeline: Timeline, period: Period) -> int:
     return before.end_index + 1 if before.end_index is not None else period.index
 
 
+def _resumptions(placements: list[Placement]) -> dict[int, int]:
+    """Placements that only resume an earlier one after temporary placements (a holiday, respite: T0-T4), mapped
+    to the placement they continue: same placement code and same carer (DOMAIN.md §C.4, SSDA903 temporary
+    placements). Placement duties treat the pair as one placement, so the return starts no new clocks."""
+    out: dict[int, int] = {}
+    for at, placement in enumerate(placements):
+        if at in out or placement.code in codes.TEMPORARY_PLACEMENT:
+            continue
+        nxt = at + 1
+        while True:
+            while nxt < len(placements) and placements[nxt].code in codes.TEMPORARY_PLACEMENT:
+                nxt += 1
+            if nxt >= len(placements) or nxt == at + 1 or not _same_placement(placements[nxt], placement):
+                break
+            out[nxt] = at
+            nxt += 1
+            if nxt < len(placements) and placements[nxt].code not in codes.TEMPORARY_PLACEMENT:
+                break
+    return out
+
+
+def _same_placement(a: Placement, b: Placement) -> bool:
+    return a.code == b.code and a.event.fields.get("carer") == b.event.fields.get("carer")
+
+
 def _due_day(due: Due) -> dt.date:
     return due.date() if isinstance(due, dt.datetime) else due
 
@@ -145,8 +170,13 @@ class _Run:
         elif kind == "placement_start":
             for period in timeline.periods:
                 window = _since_last_care(timeline, period)
-                for placement in period.placements:
-                    end = placement.end if placement.end is not None else period.end
+                resumed = _resumptions(period.placements)
+                for at, placement in enumerate(period.placements):
+                    if at in resumed:
+                        continue
+                    last = max((k for k, into in resumed.items() if into == at), default=at)
+                    final = period.placements[last]
+                    end = final.end if final.end is not None else period.end
                     yield _Occurrence(placement.start, placement.index, (placement.event.id,), period, placement,
                                       end, window, placement.event)
                     window = placement.index + 1
