@@ -21,6 +21,7 @@ from typing import Any, Final, get_args
 SCHEMA_DIR: Final = Path(__file__).resolve().parent
 EVENT_SCHEMA: Final = SCHEMA_DIR / "event.schema.json"
 DUTIES_RULESET_SCHEMA: Final = SCHEMA_DIR / "duties-ruleset.schema.json"
+CONTRACT_SCHEMA: Final = SCHEMA_DIR / "contract.schema.json"
 
 _DATE: Final = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _TEXT: Final = {"type": "string", "minLength": 1, "pattern": r"\S"}
@@ -175,10 +176,18 @@ def duties_ruleset_schema() -> dict[str, Any]:
     }
 
 
+def contract_schema() -> dict[str, Any]:
+    """The contract-file schema (draft 2020-12), generated from what ``swp_rules.contracts.loader`` accepts."""
+    from swp_rules.contracts.schema import contract_schema as generate
+
+    return generate()
+
+
 #: The shipped schema files and their generators.
 GENERATORS: Final[Mapping[Path, Callable[[], dict[str, Any]]]] = {
     EVENT_SCHEMA: event_schema,
     DUTIES_RULESET_SCHEMA: duties_ruleset_schema,
+    CONTRACT_SCHEMA: contract_schema,
 }
 
 
