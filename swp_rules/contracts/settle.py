@@ -73,7 +73,7 @@ def settle(
                                      duty_rulesets_for(contract, duty_rulesets), as_of=periods[-1][0].end)
     if spend is None:
         spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
-    deductions = _deductions(contract, measures, periods[-1][0])
+    deductions = _deductions(contract, measures, periods[0][0], periods[-1][0])
     statements = [
         _period(contract, p, factor, measures, spend, [d for d in deductions if p.start <= d.month.start <= p.end])
         for p, factor in periods
@@ -217,17 +217,21 @@ def _bonus(contract: Contract, period: ReportingPeriod, factor: Fraction, spend:
                      spent.children, spent.placements, spent.uncosted, explanation)
 
 
-def _deductions(contract: Contract, measures: MeasureSource, last: ReportingPeriod) -> list[DeductionLine]:
-    """Every service level's monthly result from the start of the term to the end of ``last``, caps applied in
-    month order (each month is charged to the settlement period that contains its first day)."""
+def _deductions(contract: Contract, measures: MeasureSource, first: ReportingPeriod,
+                last: ReportingPeriod) -> list[DeductionLine]:
+    """Every service level's monthly results for the settlement periods ``first`` to ``last``, caps applied in month
+    order (each month is charged to the settlement period that contains its first day). A rolling 12-month cap
+    depends on every earlier month's deduction, so a service level with one is settled from the start of the term;
+    the earlier months are left out of the result."""
     if not contract.service_levels:
         return []
-    months = [m for m in service_months(contract) if m.start <= last.end]
+    all_months = [m for m in service_months(contract) if m.start <= last.end]
     periods = [p for p, _ in settlement_periods(contract)]
     out: list[DeductionLine] = []
     for level in contract.service_levels:
         applied_by_month: list[tuple[ReportingPeriod, Decimal]] = []
-        for month in months:
+        since = contract.start if level.cap_rolling_12_months is not None else first.start
+        for month in (m for m in all_months if m.start >= since):
             holder = next(p for p in periods if p.start <= month.start <= p.end)
             found = measures.measure(level.measure, month)
             met = contract.unmeasured == "pay" if found.value is None else level.met(found.value)
