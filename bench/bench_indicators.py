@@ -20,19 +20,16 @@ from cohort import write_jsonl
 
 
 def _run(path: Path, period_text: str, indicators: list[str] | None) -> None:
-    from swp_rules.indicators.compute import compute_grouped
-    from swp_rules.io.events import load_events
+    from swp_rules.indicators.compute import compute_grouped, group_by_child
+    from swp_rules.io.events import EventReader
     from swp_rules.periods import parse_period
 
     period = parse_period(period_text)
     with stopwatch() as total:
-        with stopwatch() as reading:
-            loaded = load_events([path])
-            by_child: dict[str, list] = {}  # type: ignore[type-arg]
-            for event in loaded.events:
-                by_child.setdefault(event.child, []).append(event)
-            events = loaded.counts.evaluated
-            del loaded
+        with stopwatch() as reading:  # as the command reads: one stream, grouped by child
+            reader = EventReader()
+            by_child = group_by_child(reader.read([path]), period.end)
+            events = reader.counts.evaluated
         children = len(by_child)
         with stopwatch() as computing:
             report = compute_grouped(by_child, period, indicators=indicators)

@@ -18,16 +18,17 @@ from swp_rules.cli.common import (
     dump_json,
     format_option,
     open_output,
-    read_events,
     rejected_table,
     render_table,
     resolve_format,
     ruleset_option,
     write_csv,
 )
-from swp_rules.indicators import IndicatorReport, compute_indicators
-from swp_rules.indicators.compute import display
+from swp_rules.engine import load_rulebook
+from swp_rules.indicators import IndicatorReport, load_indicator_definitions
+from swp_rules.indicators.compute import compute_grouped, display, group_by_child, select
 from swp_rules.indicators.definitions import OUTCOMES
+from swp_rules.io.events import EventReader, InputError, check_readable
 from swp_rules.periods import parse_period
 from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, read_yaml
 
@@ -91,38 +92,50 @@ def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids:
         period = parse_period(period_text)
     except ValueError as exc:
         raise CannotRun(f"--period: {exc}") from None
+    chosen = list(indicator_ids) or None
     try:
         indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
-    except RulesetError as exc:
-        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
-    loaded = read_events(events)
-    try:
-        report = compute_indicators(loaded.events, period, indicators=list(indicator_ids) or None,
-                                    rulesets=indicator_rulesets, duty_rulesets=duty_rulesets)
+        # check the rulesets and the indicator ids before reading any event (exit 2 evaluates nothing)
+        select(load_indicator_definitions(indicator_rulesets), chosen, period.end)
+        if duty_rulesets:
+            load_rulebook(duty_rulesets)
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
     except KeyError as exc:
         raise CannotRun(f"--indicator: {exc.args[0]}") from None
-    chosen = resolve_format(fmt, output)
+    if not events:
+        raise CannotRun("no EVENTS file given")
+    try:
+        check_readable(events)
+        reader = EventReader()
+        by_child = group_by_child(reader.read(events), period.end)  # one copy of the events, read as a stream
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    try:
+        report = compute_grouped(by_child, period, indicators=chosen,
+                                 rulesets=indicator_rulesets, duty_rulesets=duty_rulesets)
+    except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    chosen_format = resolve_format(fmt, output)
     with open_output(output) as out:
-        if chosen == "json":
+        if chosen_format == "json":
             document = report.to_dict()
             dump_json({
                 "period": document["period"],
                 "rulesets": document["rulesets"],
-                "input": loaded.counts.to_dict(),
+                "input": reader.counts.to_dict(),
                 "indicators": document["indicators"],
-                "rejected": [r.to_dict() for r in loaded.rejected],
+                "rejected": [r.to_dict() for r in reader.rejected],
             }, out)
-        elif chosen == "csv":
-            write_csv(_rows(report) + csv_rejected_rows(loaded.rejected), CSV_COLUMNS, out)
+        elif chosen_format == "csv":
+            write_csv(_rows(report) + csv_rejected_rows(reader.rejected), CSV_COLUMNS, out)
         else:
             parts: list[Any] = [_table(report)]
-            if loaded.rejected:
-                parts.append(rejected_table(loaded.rejected))
-            parts.append(counts_line(loaded.counts))
+            if reader.rejected:
+                parts.append(rejected_table(reader.rejected))
+            parts.append(counts_line(reader.counts))
             render_table(out, *parts)
-    return EXIT_FINDINGS if loaded.rejected else EXIT_CLEAN
+    return EXIT_FINDINGS if reader.rejected else EXIT_CLEAN
 
 
 COMMANDS: list[click.Command] = [indicators_command]

@@ -144,7 +144,8 @@ def select(rulesets: Sequence[IndicatorRuleset], indicators: Sequence[str] | Non
     return [known[i] for i in dict.fromkeys(indicators)]
 
 
-def _group(events: Iterable[Event], end: dt.date) -> dict[str, list[Event]]:
+def group_by_child(events: Iterable[Event], end: dt.date) -> dict[str, list[Event]]:
+    """Events by child, leaving out those dated after ``end`` (streams: keeps only what the period needs)."""
     by_child: dict[str, list[Event]] = {}
     for event in events:
         if event.date <= end:
@@ -164,7 +165,7 @@ def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indi
     instead of evaluating again. Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
     """
     chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, evaluation)
-    return _compute(_group(events, period.end), period, chosen, child_records, described)
+    return _compute(group_by_child(events, period.end), period, chosen, child_records, described)
 
 
 def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets: Sequence[str],
