@@ -9,6 +9,7 @@ from swp_rules.indicators.definitions import (
     OUTCOMES,
     IndicatorDefinition,
     IndicatorRuleset,
+    known_indicators,
     load_indicator_definitions,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "IndicatorResult",
     "IndicatorRuleset",
     "compute_indicators",
+    "known_indicators",
     "load_indicator_definitions",
 ]

@@ -638,3 +638,8 @@ def load_indicator_definitions(ids_or_paths: Iterable[str | Path] = (),
     if problems:
         raise RulesetError(problems)
     return rulesets
+
+
+def known_indicators(ids_or_paths: Iterable[str | Path] = ()) -> dict[str, Polarity]:
+    """Every loaded indicator id with its polarity (for contracts that name indicators as their measures)."""
+    return {d.id: d.polarity for r in load_indicator_definitions(ids_or_paths) for d in r.indicators}
