@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from swp_rules.cli import main
-from swp_rules.indicators import load_indicator_definitions
+from swp_rules.indicators import known_indicators, load_indicator_definitions
 from swp_rules.rulesets.loader import RulesetError
 
 SCENARIO = Path(__file__).parent / "rulesets" / "indicators" / "domain-scenario-3.yaml"
@@ -164,3 +164,5 @@ def test_shipped_definitions() -> None:
             "OC2-immunisations", "OC2-health-check-under-5", "OC2-substance-misuse", "OC2-convictions",
             "SWP-placement-moves", "SWP-worker-changes", "SWP-same-worker", "KPI-visits-on-time",
             "KPI-reviews-on-time", "KPI-access-24h"} <= ids
+    polarity = known_indicators()
+    assert polarity["NI62"] == "lower" and polarity["NI63"] == "higher" and set(polarity) == ids
