@@ -1,0 +1,13 @@
+"""``docs/contracts.md``: its examples run as written."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "contracts.md"
+
+
+def test_docs_examples() -> None:
+    failures, tried = doctest.testfile(str(DOCS), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
