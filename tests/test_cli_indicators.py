@@ -166,3 +166,20 @@ def test_shipped_definitions() -> None:
             "KPI-reviews-on-time", "KPI-access-24h"} <= ids
     polarity = known_indicators()
     assert polarity["NI62"] == "lower" and polarity["NI63"] == "higher" and set(polarity) == ids
+
+
+def test_duty_ruleset_for_kpis(tmp_path: Path) -> None:
+    path = tmp_path / "access.jsonl"
+    records = [
+        {"id": "1", "child": "K1", "type": "looked_after_started", "date": "2011-05-05", "legal_status": "C2"},
+        {"id": "2", "child": "K1", "type": "access_requested", "date": "2011-06-01T10:00"},
+        {"id": "3", "child": "K1", "type": "access_responded", "date": "2011-06-01T16:00", "request": "2"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = _run("indicators", str(path), "--period", "2011/12", "--indicator", "KPI-access-24h",
+                  "--ruleset", "contracts/duties/swp-access", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    [kpi] = document["indicators"]
+    assert (kpi["numerator"], kpi["denominator"], kpi["unit"]) == (1, 1, "duties")
+    assert "contracts/duties/swp-access" in {r["id"] for r in document["rulesets"]}
