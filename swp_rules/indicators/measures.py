@@ -156,9 +156,12 @@ def _field_mean(measure: Measure, timeline: Timeline, start: dt.date, end: dt.da
 
 
 def _worker_changes(measure: Measure, timeline: Timeline, start: dt.date, end: dt.date) -> Score:
+    """Changes of allocated social worker in the period (or since care began in it); "the same worker throughout"
+    is no change and a worker allocated by the period's (or the care's) first day."""
     period = timeline.period_on(end) or next(
         (p for p in reversed(timeline.periods) if p.start <= end and (p.end is None or p.end > start)), None)
-    begin = max(start, period.start) if period is not None else start
+    care_start = period.start if period is not None else start
+    begin = max(start, care_start)
     events = timeline.events
     worker: str | None = None
     changes = 0
@@ -167,7 +170,8 @@ def _worker_changes(measure: Measure, timeline: Timeline, start: dt.date, end: d
         if event.date > end:
             break
         name = event.fields.get("worker")
-        if event.date > begin and worker is not None and name != worker:
+        # a change: another worker allocated in the period, after the day care began (the first allocation is none)
+        if event.date >= start and event.date > care_start and worker is not None and name != worker:
             changes += 1
         worker = name
     had_worker = any(events[i].date <= begin for i in timeline.of_type("worker_allocated"))
