@@ -27,15 +27,16 @@ from swp_rules.cli.common import (
     rejected_table,
     render_table,
     resolve_format,
-    ruleset_option,
     write_csv,
 )
+from swp_rules.cli.indicators import split_rulesets
 from swp_rules.contracts import (
     Contract,
     MeasuresUnavailable,
     NothingToSettle,
     PaymentStatement,
     PeriodStatement,
+    known_measures,
     load_contract,
     settle,
 )
@@ -51,14 +52,18 @@ CSV_COLUMNS = (
 )
 
 
-def _contract(id_or_path: str) -> Contract:
+def _contract(id_or_path: str, indicator_rulesets: Sequence[str]) -> Contract:
     try:
-        return load_contract(id_or_path)
+        measures = known_measures(indicator_rulesets) if indicator_rulesets else None
+    except RulesetError as exc:
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    try:
+        return load_contract(id_or_path, measures)
     except RulesetError as exc:
         raise CannotRun("invalid contract\n" + "\n".join(str(p) for p in exc.problems)) from None
 
 
-def _rulesets(contract: Contract, duty_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The contract, the duty rulesets and the indicator rulesets the statement rests on (ids, versions, hashes)."""
     from swp_rules.engine import load_rulebook
 
@@ -70,7 +75,7 @@ def _rulesets(contract: Contract, duty_ids: Sequence[str]) -> list[dict[str, Any
     try:
         from swp_rules.indicators import load_indicator_definitions
 
-        described.extend(r.describe() for r in load_indicator_definitions())
+        described.extend(r.describe() for r in load_indicator_definitions(indicator_ids))
     except ImportError:
         pass
     except RulesetError as exc:
@@ -85,22 +90,29 @@ def _rulesets(contract: Contract, duty_ids: Sequence[str]) -> list[dict[str, Any
 @click.option("--period", "period_text", required=True, metavar="START..END",
               help="The period to settle (YYYY-MM-DD..YYYY-MM-DD or a financial year like 2011/12); every settlement "
                    "period that overlaps it is reported.")
-@ruleset_option
+@click.option("--ruleset", "rulesets", multiple=True, metavar="ID_OR_PATH",
+              help="A duty ruleset (replaces the statutory rules behind the KPIs; the contract's own duty rulesets are "
+                   "always added) or an indicator ruleset (replaces the shipped indicator definitions). Repeatable.")
 @format_option
 def payments_command(events: tuple[str, ...], contract_id: str, period_text: str, rulesets: tuple[str, ...],
                      fmt: str | None, output: Path | None) -> int:
     """The payment statement of a practice contract: outcome payments and reductions, the bonus with its gateway
     test, service-level deductions and the totals, per settlement period."""
-    contract = _contract(contract_id)
+    try:
+        indicator_ids, chosen_duties = split_rulesets(rulesets)
+    except RulesetError as exc:
+        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    contract = _contract(contract_id, indicator_ids)
     try:
         period = parse_period(period_text)
     except ValueError as exc:
         raise CannotRun(f"--period: {exc}") from None
-    duty_ids = duty_rulesets_for(contract, rulesets)
-    described = _rulesets(contract, duty_ids)
+    duty_ids = duty_rulesets_for(contract, chosen_duties)
+    described = _rulesets(contract, duty_ids, indicator_ids)
     loaded = read_events(events)
     try:
-        statement = settle(contract, period, events=loaded.events, duty_rulesets=duty_ids)
+        statement = settle(contract, period, events=loaded.events, duty_rulesets=duty_ids,
+                           indicator_rulesets=indicator_ids)
     except NothingToSettle as exc:
         raise CannotRun(str(exc)) from None
     except MeasuresUnavailable as exc:

@@ -85,6 +85,7 @@ class IndicatorMeasures:
     measures: Sequence[str]
     duty_rulesets: Sequence[str] = ()
     as_of: dt.date | None = None
+    indicator_rulesets: Sequence[str] = ()
     _cache: dict[ReportingPeriod, Any] = attrs.field(factory=dict, init=False)
     _evaluation: Any = attrs.field(default=None, init=False)
 
@@ -94,7 +95,8 @@ class IndicatorMeasures:
             compute = _compute_indicators()
             try:
                 report = compute(self.events, period, indicators=list(self.measures),
-                                 duty_rulesets=list(self.duty_rulesets), evaluation=self._duties(period))
+                                 rulesets=list(self.indicator_rulesets), duty_rulesets=list(self.duty_rulesets),
+                                 evaluation=self._duties(period))
             except (MeasuresUnavailable, RulesetError):
                 raise
             except Exception as exc:  # the indicator engine's own error; never echo case data
@@ -167,13 +169,18 @@ PROVISIONAL_MEASURES: Final[Mapping[str, Polarity | None]] = {
 }
 
 
-def known_measures() -> Mapping[str, Polarity | None]:
+def known_measures(rulesets: Sequence[str] = ()) -> Mapping[str, Polarity | None]:
     """The measure ids a contract may name, with their polarity where the definition gives one.
 
-    From the indicator engine when it is installed (``indicator_ids()``/``known_indicators()`` if it offers one,
-    else the ``id`` and ``polarity`` of every definition in the shipped ``kind: indicators`` rulesets), otherwise
-    ``PROVISIONAL_MEASURES``.
+    With ``rulesets`` (indicator ruleset ids or paths), the indicators they define (``RulesetError`` if one is
+    invalid). Otherwise, from the indicator engine when it is installed (``indicator_ids()``/``known_indicators()``
+    if it offers one, else the ``id`` and ``polarity`` of every definition in the shipped ``kind: indicators``
+    rulesets), and ``PROVISIONAL_MEASURES`` when it is not.
     """
+    if rulesets:
+        from swp_rules.indicators import load_indicator_definitions
+
+        return _normalise(d for r in load_indicator_definitions(rulesets) for d in r.indicators)
     found = _from_indicator_engine()
     return found if found else PROVISIONAL_MEASURES
 

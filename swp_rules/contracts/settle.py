@@ -54,12 +54,14 @@ def settle(
     measures: MeasureSource | None = None,
     spend: SpendSource | None = None,
     duty_rulesets: Sequence[str] | None = None,
+    indicator_rulesets: Sequence[str] = (),
 ) -> PaymentStatement:
     """The payment statement for every settlement period of ``contract`` that overlaps ``period``.
 
     Give ``events`` to measure outcomes with the indicator engine and cost placements from ``weekly_cost``, or give
     a ``measures`` source (and a ``spend`` source) directly. ``duty_rulesets`` are the duty rulesets behind the
-    duty-compliance KPIs; by default the statutory rules plus the contract's own duties.
+    duty-compliance KPIs; by default the statutory rules plus the contract's own duties. ``indicator_rulesets``
+    replace the shipped indicator definitions (``rulesets/outcomes/``).
     """
     periods = [(p, f) for p, f in settlement_periods(contract) if p.start <= period.end and period.start <= p.end]
     if not periods:
@@ -70,7 +72,8 @@ def settle(
         if loaded is None:
             raise ValueError("settle needs events or a measure source")
         measures = IndicatorMeasures(loaded, contract.practice, contract.measures(),
-                                     duty_rulesets_for(contract, duty_rulesets), as_of=periods[-1][0].end)
+                                     duty_rulesets_for(contract, duty_rulesets), as_of=periods[-1][0].end,
+                                     indicator_rulesets=list(indicator_rulesets))
     if spend is None:
         spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
     deductions = _deductions(contract, measures, periods[0][0], periods[-1][0])
