@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, note
@@ -197,3 +198,49 @@ def test_all_outcomes_at_upper_thresholds_pay_in_full(contract: Contract) -> Non
             assert line.paid == line.pot and line.reduced == 0
         assert period.outcomes_reduced == 0
         assert period.bonus is not None and period.bonus.gateway_passed
+
+
+def _document(spec: dict[str, Any], frequency: str, alignment: str) -> dict[str, Any]:
+    """A contract file's content from a ``swp_rules.testing.contracts()`` draw, numbers written as exact text."""
+    return {
+        "ruleset": spec["id"], "kind": "contract", "version": "1", "title": "generated", "council": "c",
+        "practice": "p", "citation": "generated", "term": {"from": START.isoformat(), "to": END.isoformat()},
+        "settlement": {"every": frequency, "aligned_to": alignment},
+        "payment": [{"years": "1-2", "annual_fee": str(spec["fee"]),
+                     "performance_share": str(spec["performance_share"])}],
+        "outcomes": [
+            {"id": o["id"].replace("_", "-"), "title": o["id"], "weight": str(o["weight"]), "measure": o["id"],
+             "polarity": o["polarity"], "lower": str(o["lower"]), "upper": str(o["upper"])}
+            for o in spec["outcomes"]
+        ],
+    }
+
+
+@given(contracts(weights="fraction") | contracts(weights="decimal"),
+       st.sampled_from(["monthly", "quarterly", "annual"]), st.sampled_from(["contract_start", "financial_year"]))
+def test_every_generated_contract_file_loads(spec: dict[str, Any], frequency: str, alignment: str) -> None:
+    """The loader accepts every valid contract the public strategy draws, reading its numbers exactly."""
+    import io
+    import tempfile
+
+    from ruamel.yaml import YAML
+
+    from swp_rules.contracts import parse_contract
+    from swp_rules.rulesets.loader import read_yaml
+    from swp_rules.testing import CONTRACT_OUTCOMES
+
+    text = io.StringIO()
+    YAML(typ="safe", pure=True).dump(_document(spec, frequency, alignment), text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(text.getvalue(), encoding="utf-8")
+        source = read_yaml(path)
+        contract = parse_contract(source, dict(CONTRACT_OUTCOMES))
+    assert source.root.problems == []
+    assert contract is not None
+    assert [o.weight for o in contract.outcomes] == [Fraction(o["weight"]) for o in spec["outcomes"]]
+    assert contract.years[0].annual_fee == spec["fee"]
+    assert contract.years[0].performance_share == Fraction(spec["performance_share"])
+    statement = _settle(contract, {s.measure: s.upper for o in contract.outcomes for s in o.scales()}, [None],
+                        Decimal(0))
+    assert statement.totals.outcomes_reduced == 0
