@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final, Protocol
 
@@ -187,16 +187,13 @@ def known_measures(rulesets: Sequence[str] = ()) -> Mapping[str, Polarity | None
 
 def _from_indicator_engine() -> dict[str, Polarity | None]:
     try:
-        module = importlib.import_module("swp_rules.indicators")
-    except ModuleNotFoundError:
+        from swp_rules.indicators import load_indicator_definitions
+    except ImportError:
         return {}
-    for name in ("known_indicators", "indicator_ids", "known_measures"):
-        func = getattr(module, name, None)
-        if callable(func):
-            try:
-                return _normalise(func())
-            except Exception:  # an API we do not know: fall through to the rulesets
-                break
+    try:
+        return _normalise(d for r in load_indicator_definitions() for d in r.indicators)
+    except RulesetError:  # a broken indicator file is the indicator engine's to report; use the files that load
+        pass
     from swp_rules.rulesets.loader import parse_file, read_yaml, shipped_files
 
     found: dict[str, Polarity | None] = {}
@@ -205,18 +202,10 @@ def _from_indicator_engine() -> dict[str, Polarity | None]:
             if read_yaml(path).root["kind"].value != "indicators":
                 continue
             parsed = parse_file(path)
-        except (RulesetError, Exception):  # a broken indicator file is the indicator engine's to report
+        except RulesetError:
             continue
-        found.update(_normalise(_definitions(parsed)))
+        found.update(_normalise(getattr(parsed, "indicators", ())))
     return found
-
-
-def _definitions(parsed: Any) -> Iterable[Any]:
-    for attribute in ("indicators", "definitions", "rules", "measures"):
-        items = getattr(parsed, attribute, None)
-        if items is not None:
-            return items.values() if isinstance(items, Mapping) else items
-    return parsed if isinstance(parsed, list | tuple) else ()
 
 
 def _normalise(items: Any) -> dict[str, Polarity | None]:
