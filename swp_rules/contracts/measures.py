@@ -173,9 +173,8 @@ def known_measures(rulesets: Sequence[str] = ()) -> Mapping[str, Polarity | None
     """The measure ids a contract may name, with their polarity where the definition gives one.
 
     With ``rulesets`` (indicator ruleset ids or paths), the indicators they define (``RulesetError`` if one is
-    invalid). Otherwise, from the indicator engine when it is installed (``indicator_ids()``/``known_indicators()``
-    if it offers one, else the ``id`` and ``polarity`` of every definition in the shipped ``kind: indicators``
-    rulesets), and ``PROVISIONAL_MEASURES`` when it is not.
+    invalid). Otherwise the indicators of the shipped ``kind: indicators`` rulesets (``rulesets/outcomes/``), and
+    ``PROVISIONAL_MEASURES`` while the indicator engine is not installed.
     """
     if rulesets:
         from swp_rules.indicators import load_indicator_definitions
