@@ -8,6 +8,7 @@ lower one (lower 0.08, upper 0.16)``. Numbers are read exactly: ``0.2``, ``20%``
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -53,6 +54,8 @@ _LEVEL_KEYS: Final = (
     "cap_rolling_12_months", "notes",
 )
 _BONUS_KEYS: Final = ("placement_budget", "share", "cap", "gateway", "citation", "notes")
+#: A sanity bound on a contract's term (a typo such as 2999 for 2013 would otherwise make thousands of periods).
+_LONGEST_TERM_YEARS: Final = 100
 _ID: Final = re.compile(r"[a-z0-9][a-z0-9-]*")
 _NUMBER: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _YEARS: Final = re.compile(r"(\d+)\s*(?:-|–|\.\.)\s*(\d+)")
@@ -74,6 +77,9 @@ def _exact(node: Node, required: bool = True) -> Fraction | None:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            node.fail(f"must be a finite number, not {value!r}")
+            return None
         return Fraction(Decimal(repr(float(value))))  # the shortest text that reads back as the YAML number
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
@@ -138,7 +144,8 @@ def _money(node: Node, required: bool = True) -> Decimal | None:
 def _show(value: Fraction) -> str:
     from swp_rules.contracts.money import exact_text
 
-    return exact_text(value) or ""
+    text = exact_text(value) or ""
+    return text if len(text) <= 24 else f"{float(value):.6g}"  # display only
 
 
 def _choice(node: Node, allowed: Sequence[str], default: str | None = None) -> str | None:
@@ -165,6 +172,9 @@ def _term(node: Node) -> tuple[dt.date | None, dt.date | None]:
     start, end = node["from"].date(), node["to"].date()
     if start and end and end < start:
         node["to"].fail(f"the term ends ({end}) before it starts ({start})")
+        return start, None
+    if start and end and end.year - start.year > _LONGEST_TERM_YEARS:
+        node["to"].fail(f"a term of more than {_LONGEST_TERM_YEARS} years ({start} to {end}) is not a contract term")
         return start, None
     return start, end
 
