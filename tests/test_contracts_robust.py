@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from swp_rules.contracts import load_contract
+from swp_rules.contracts import FixedMeasures, FixedSpend, load_contract, settle
+from swp_rules.periods import ReportingPeriod
 from swp_rules.rulesets.loader import RulesetError, rulesets_root
 
 TEMPLATE = YAML(typ="safe", pure=True).load((rulesets_root() / "contracts" / "template.yaml").read_text("utf-8"))
@@ -62,8 +64,12 @@ def test_any_value_anywhere_is_loaded_or_located(changes: list[tuple[tuple[Any, 
         path = Path(folder) / "mutated.yaml"
         path.write_text(text.getvalue(), encoding="utf-8")
         try:
-            load_contract(path)
+            contract = load_contract(path)
         except RulesetError as exc:
             assert exc.problems
             for problem in exc.problems:
                 assert problem.file == str(path) and problem.line >= 0 and problem.key and problem.reason
+            return
+    statement = settle(contract, ReportingPeriod(contract.start, contract.end), measures=FixedMeasures(),
+                       spend=FixedSpend())
+    assert statement.totals.total == sum((p.total for p in statement.periods), Decimal(0))
