@@ -204,7 +204,7 @@ class Contract:
             "duties": list(self.duty_rulesets),
             "unmeasured": self.unmeasured,
             "payment": [
-                {"years": f"{t.first_year}-{t.last_year}", "annual_fee": t.annual_fee,
+                {"years": f"{t.first_year}-{t.last_year}", "annual_fee": str(t.annual_fee),
                  "performance_share": exact_text(t.performance_share)}
                 for t in self.years
             ],
@@ -215,13 +215,18 @@ class Contract:
                 for o in self.outcomes
             ],
             "bonus": None if self.bonus is None else {
-                "placement_budget": self.bonus.annual_budget, "share": exact_text(self.bonus.share),
-                "cap": self.bonus.annual_cap, "gateway": self.bonus.gateway,
+                "placement_budget": str(self.bonus.annual_budget), "share": exact_text(self.bonus.share),
+                "cap": str(self.bonus.annual_cap), "gateway": self.bonus.gateway,
             },
             "service_levels": [
                 {"id": s.id, "title": s.title, "measure": s.measure, "polarity": s.polarity,
-                 "target": exact_text(s.target), "deduction": s.deduction, "cap_per_period": s.cap_per_period,
-                 "cap_rolling_12_months": s.cap_rolling_12_months}
+                 "target": exact_text(s.target), "deduction": str(s.deduction),
+                 "cap_per_period": _money_text(s.cap_per_period),
+                 "cap_rolling_12_months": _money_text(s.cap_rolling_12_months)}
                 for s in self.service_levels
             ],
         }
+
+
+def _money_text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
