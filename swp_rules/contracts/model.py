@@ -204,8 +204,8 @@ class Contract:
             "duties": list(self.duty_rulesets),
             "unmeasured": self.unmeasured,
             "payment": [
-                {"years": str(t.first_year) if t.first_year == t.last_year else f"{t.first_year}-{t.last_year}", "annual_fee": str(t.annual_fee),
-                 "performance_share": exact_text(t.performance_share)}
+                {"years": str(t.first_year) if t.first_year == t.last_year else f"{t.first_year}-{t.last_year}",
+                 "annual_fee": str(t.annual_fee), "performance_share": exact_text(t.performance_share)}
                 for t in self.years
             ],
             "outcomes": [
