@@ -177,20 +177,20 @@ def known_measures(rulesets: Sequence[str] = ()) -> Mapping[str, Polarity | None
     ``PROVISIONAL_MEASURES`` while the indicator engine is not installed.
     """
     if rulesets:
-        from swp_rules.indicators import load_indicator_definitions
+        from swp_rules.indicators import known_indicators
 
-        return _normalise(d for r in load_indicator_definitions(rulesets) for d in r.indicators)
+        return dict(known_indicators(rulesets))
     found = _from_indicator_engine()
     return found if found else PROVISIONAL_MEASURES
 
 
 def _from_indicator_engine() -> dict[str, Polarity | None]:
     try:
-        from swp_rules.indicators import load_indicator_definitions
+        from swp_rules.indicators import known_indicators
     except ImportError:
         return {}
     try:
-        return _normalise(d for r in load_indicator_definitions() for d in r.indicators)
+        return dict(known_indicators())
     except RulesetError:  # a broken indicator file is the indicator engine's to report; use the files that load
         pass
     from swp_rules.rulesets.loader import parse_file, read_yaml, shipped_files
