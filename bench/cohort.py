@@ -82,9 +82,23 @@ def child_events(rng: random.Random, index: int, start: dt.date, days: int) -> l
             del back
             if rng.random() < 0.8:
                 add("return_interview", gone + rng.randint(1, 4))
-    add("dental_check", begin + rng.randint(30, 300))
+    # Health reviews (yearly, six-monthly under 5), dental checks, immunisations and SDQs (mean score about 14).
+    health = begin + rng.randint(5, 27)
+    while True:
+        health += late(rng.randint(150, 175) if age < 5 else rng.randint(300, 360))
+        if health >= end:
+            break
+        add("health_assessment", health, kind="review")
+    dental = begin + rng.randint(30, 200)
+    while dental < end:
+        add("dental_check", dental)
+        dental += late(rng.randint(300, 360))
     add("immunisations", begin + rng.randint(30, 300), up_to_date=rng.random() < 0.9)
-    add("sdq", begin + rng.randint(30, 300), score=rng.randint(0, 40))
+    sdq = begin + rng.randint(30, 300)
+    while sdq < end:
+        if 4 <= age <= 16:
+            add("sdq", sdq, score=round(rng.triangular(0, 40, 11)))
+        sdq += rng.randint(330, 360)
     if rng.random() < 0.1 and begin + 200 < end:
         add("placement_ended", begin + 200, reason="E4")
         add("looked_after_ended", begin + 200, reason=rng.choice(("E11", "E12", "E13", "E4A")))

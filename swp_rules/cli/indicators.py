@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import click
-from rich.table import Table
 
 from swp_rules.cli.common import (
     EXIT_CLEAN,
@@ -25,18 +24,12 @@ from swp_rules.cli.common import (
     write_csv,
 )
 from swp_rules.engine import load_rulebook
-from swp_rules.indicators import IndicatorReport, load_indicator_definitions
-from swp_rules.indicators.compute import compute_grouped, display, group_by_child, select
-from swp_rules.indicators.definitions import OUTCOMES
+from swp_rules.indicators import load_indicator_definitions
+from swp_rules.indicators.compute import compute_grouped, group_by_child, select
 from swp_rules.io.events import EventReader, InputError, check_readable
 from swp_rules.periods import parse_period
+from swp_rules.report.indicators import CSV_COLUMNS, indicator_rows, indicators_table
 from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, read_yaml
-
-CSV_COLUMNS: Final = (
-    "kind", "indicator", "practice", "outcome", "polarity", "measure", "unit", "numerator", "denominator", "value",
-    "display", "title", "citation", "numerator_children", "denominator_children",
-    "source", "line", "id", "field", "reason",
-)
 
 
 def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -53,28 +46,6 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
         else:
             raise CannotRun(f"{item}: a {kind!r} ruleset cannot be used here (give indicators or duties rulesets)")
     return indicators, duties
-
-
-def _rows(report: IndicatorReport) -> list[dict[str, Any]]:
-    rows = []
-    for result in report.results:
-        row = result.to_dict()
-        row["indicator"] = row.pop("id")
-        row["kind"] = "indicator"
-        rows.append(row)
-    return rows
-
-
-def _table(report: IndicatorReport) -> Table:
-    table = Table(title=f"Indicators for {report.period}", title_justify="left")
-    for column in ("outcome", "indicator", "practice", "numerator", "denominator", "value", "better", "title"):
-        table.add_column(column, overflow="fold", justify="right" if column in ("numerator", "denominator",
-                                                                                 "value") else "left")
-    for result in report.results:
-        table.add_row(OUTCOMES.get(result.outcome, result.outcome), result.id, result.practice or "(all)",
-                      str(result.numerator), str(result.denominator), display(result.value, result.measure),
-                      result.polarity, result.title)
-    return table
 
 
 @click.command("indicators")
@@ -128,9 +99,9 @@ def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids:
                 "rejected": [r.to_dict() for r in reader.rejected],
             }, out)
         elif chosen_format == "csv":
-            write_csv(_rows(report) + csv_rejected_rows(reader.rejected), CSV_COLUMNS, out)
+            write_csv(indicator_rows(report) + csv_rejected_rows(reader.rejected), CSV_COLUMNS, out)
         else:
-            parts: list[Any] = [_table(report)]
+            parts: list[Any] = [indicators_table(report)]
             if reader.rejected:
                 parts.append(rejected_table(reader.rejected))
             parts.append(counts_line(reader.counts))

@@ -63,6 +63,11 @@ def _when_text(value: Due) -> str:
     return long_date(value)
 
 
+def _on_or_at(value: Due) -> str:
+    """``on Mon 6 Jun 2011``, or ``at 21:45 on Mon 6 Jun 2011`` for a date-time."""
+    return f"{'at' if isinstance(value, dt.datetime) else 'on'} {_when_text(value)}"
+
+
 def _due(deadline: Deadline, start: dt.date, instant: dt.datetime | None) -> Due:
     unit, n = deadline.unit, deadline.amount
     if unit == "working_days":
@@ -386,10 +391,10 @@ def _explain(rule: DutyRule, deadline: Deadline, clock: str, clock_start: Due, d
     days = f"{days_late} day{'' if days_late == 1 else 's'}"
     if status == "met":
         assert met is not None
-        return f"{head}; done on {_when_text(met)}, on time."
+        return f"{head}; done {_on_or_at(met)}, on time."
     if status == "breached" and met is not None:
         late = f"{days} late" if days_late else "later the same day"
-        return f"{head}; done on {_when_text(met)}, {late}."
+        return f"{head}; done {_on_or_at(met)}, {late}."
     if status == "breached":
         if ended is not None and ended < as_of:
             return f"{head}; not done by {long_date(ended)}, when the duty ended, {days} overdue."

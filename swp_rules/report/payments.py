@@ -1,0 +1,147 @@
+"""Presenting payment statements: terminal tables and CSV rows, every line with its explanation."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from rich.table import Table
+
+from swp_rules.contracts import PaymentStatement, PeriodStatement
+from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text
+from swp_rules.contracts.settle import value_text
+
+CSV_COLUMNS: Final = (
+    "kind", "period_start", "period_end", "contract_year", "item", "title", "measure", "window_start", "window_end",
+    "value", "numerator", "denominator", "polarity", "lower", "upper", "target", "weight", "fraction_earned", "pot",
+    "paid", "reduced", "amount", "explanation", "where", "id", "field", "reason",
+)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------------
+
+
+def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
+    """One CSV row per line of the statement: outcome (and each of its measures), bonus, deduction, period total,
+    and the grand total."""
+    rows: list[dict[str, Any]] = []
+    for item in statement.periods:
+        base = {"period_start": item.period.start, "period_end": item.period.end,
+                "contract_year": item.contract_year}
+        rows.append({**base, "kind": "fee", "item": "fee", "amount": item.fee,
+                     "fraction_earned": exact_text(item.performance_share),
+                     "explanation": f"Period fee; performance-related share {percent_text(item.performance_share)}, "
+                                    f"fixed part {pounds_text(item.fixed_fee)}."})
+        for line in item.outcomes:
+            rows.append({**base, "kind": "outcome", "item": line.outcome, "title": line.title,
+                         "weight": exact_text(line.weight), "fraction_earned": exact_text(line.fraction),
+                         "pot": line.pot, "paid": line.paid, "reduced": line.reduced,
+                         "explanation": line.explanation})
+            for m in line.measures:
+                rows.append({**base, "kind": "measure", "item": line.outcome, "measure": m.measure,
+                             "window_start": m.window.start, "window_end": m.window.end,
+                             "value": exact_text(m.value), "numerator": _number_text(m.numerator),
+                             "denominator": _number_text(m.denominator), "polarity": m.scale.get("polarity"),
+                             "lower": m.scale.get("lower"), "upper": m.scale.get("upper"),
+                             "weight": exact_text(m.weight), "fraction_earned": exact_text(m.fraction)})
+        if item.bonus is not None:
+            rows.append({**base, "kind": "bonus", "item": "bonus", "pot": item.bonus.pool,
+                         "amount": item.bonus.amount, "explanation": item.bonus.explanation})
+        for d in item.deductions:
+            rows.append({**base, "kind": "deduction", "item": d.service_level, "title": d.title,
+                         "measure": d.measure, "window_start": d.month.start, "window_end": d.month.end,
+                         "value": exact_text(d.value), "numerator": _number_text(d.numerator),
+                         "denominator": _number_text(d.denominator), "polarity": d.polarity,
+                         "target": exact_text(d.target), "pot": d.due, "amount": d.applied,
+                         "explanation": d.explanation})
+        rows.append({**base, "kind": "period_total", "item": "total", "pot": item.outcome_pot,
+                     "paid": item.outcomes_paid, "reduced": item.outcomes_reduced, "amount": item.total,
+                     "explanation": period_sum(item)})
+    totals = statement.totals
+    rows.append({"kind": "total", "item": "total", "period_start": statement.periods[0].period.start,
+                 "period_end": statement.periods[-1].period.end, "pot": totals.outcome_pot,
+                 "paid": totals.outcomes_paid, "reduced": totals.outcomes_reduced, "amount": totals.total,
+                 "explanation": statement.rounding})
+    return rows
+
+
+def _number_text(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value) if isinstance(value, int) else exact_text(value)  # type: ignore[arg-type]
+
+
+def period_sum(item: PeriodStatement) -> str:
+    bonus = item.bonus.amount if item.bonus else ZERO
+    return (f"Fixed fee {pounds_text(item.fixed_fee)} + outcomes paid {pounds_text(item.outcomes_paid)} + bonus "
+            f"{pounds_text(bonus)} − deductions {pounds_text(item.deductions_total)} = {pounds_text(item.total)}")
+
+
+# --- table -------------------------------------------------------------------------------------------------------
+
+
+def heading(statement: PaymentStatement) -> str:
+    flag = " [ILLUSTRATIVE contract: the figures are not a real contract's]" if statement.illustrative else ""
+    return (f"[bold]Payment statement[/bold]: {statement.title} ({statement.contract} v{statement.version}){flag}\n"
+            f"{statement.council}; practice {statement.practice}; requested period {statement.requested}")
+
+
+def period_tables(item: PeriodStatement) -> list[Any]:
+    parts: list[Any] = [
+        f"\n[bold]Settlement period {item.period}[/bold] (contract year {item.contract_year}): fee "
+        f"{pounds_text(item.fee)}, performance-related share {percent_text(item.performance_share)} = outcome pot "
+        f"{pounds_text(item.outcome_pot)}, fixed part {pounds_text(item.fixed_fee)}"
+    ]
+    table = Table(title="Outcomes", title_justify="left", show_lines=True)
+    for column in ("outcome", "measure", "value", "thresholds", "earned", "pot", "paid", "reduced"):
+        table.add_column(column, overflow="fold",
+                         justify="right" if column in ("earned", "pot", "paid", "reduced") else "left")
+    for line in item.outcomes:
+        measures = "\n".join(m.measure for m in line.measures)
+        values = "\n".join("not measured" if m.value is None else
+                           value_text(m.value, m.scale) + (f" ({m.numerator}/{m.denominator})"
+                                                           if m.numerator is not None else "")
+                           for m in line.measures)
+        limits = "\n".join(thresholds(m.scale) + (f" ×{exact_text(m.weight)}" if len(line.measures) > 1 else "")
+                               for m in line.measures)
+        table.add_row(f"{line.outcome}\n{line.title}", measures, values, limits, percent_text(line.fraction),
+                      pounds_text(line.pot), pounds_text(line.paid), pounds_text(line.reduced))
+    table.add_row("[bold]outcomes[/bold]", "", "", "", "", pounds_text(item.outcome_pot),
+                  pounds_text(item.outcomes_paid), pounds_text(item.outcomes_reduced))
+    parts.append(table)
+    if item.bonus is not None:
+        parts.append(f"Bonus: {item.bonus.explanation}")
+    missed = [d for d in item.deductions if not d.met]
+    if item.deductions:
+        deductions = Table(title=f"Service levels ({len(item.deductions)} month-results, {len(missed)} missed)",
+                           title_justify="left")
+        for column in ("service level", "month", "value", "target", "result", "due", "applied", "note"):
+            deductions.add_column(column, overflow="fold",
+                                  justify="right" if column in ("due", "applied") else "left")
+        for d in item.deductions:
+            deductions.add_row(d.service_level, f"{d.month.start:%b %Y}",
+                               "not measured" if d.value is None else percent_text(d.value),
+                               ("≥ " if d.polarity == "higher" else "≤ ") + percent_text(d.target),
+                               "met" if d.met else "missed", pounds_text(d.due), pounds_text(d.applied),
+                               d.capped_by or "")
+        parts.append(deductions)
+    parts.append(period_sum(item))
+    return parts
+
+
+def thresholds(scale: dict[str, Any]) -> str:
+    better = "↑" if scale.get("polarity") == "higher" else "↓"
+    if "bands" in scale:
+        return f"{better} bands " + ", ".join(f"{b['threshold']}→{b['pays']}" for b in scale["bands"])
+    window = " (12 months)" if scale.get("window") == "rolling_12_months" else ""
+    return f"{better} {scale['lower']} → {scale['upper']}{window}"
+
+
+def totals_table(statement: PaymentStatement) -> Table:
+    totals = statement.totals
+    table = Table(title=f"Totals over {len(statement.periods)} settlement period(s)", title_justify="left")
+    for column in ("fee", "fixed part", "outcome pot", "outcomes paid", "reduced", "bonus", "deductions", "total"):
+        table.add_column(column, justify="right")
+    table.add_row(*(pounds_text(v) for v in (totals.fee, totals.fixed_fee, totals.outcome_pot, totals.outcomes_paid,
+                                             totals.outcomes_reduced, totals.bonus, totals.deductions,
+                                             totals.total)))
+    return table
