@@ -19,10 +19,16 @@ from swp_rules.cli.common import (
     resolve_format,
     write_csv,
 )
+from swp_rules.contracts import load_contract, settle
+from swp_rules.contracts.settle import duty_rulesets_for
 from swp_rules.engine import Engine, load_rulebook
 from swp_rules.engine.evaluate import Evaluation
+from swp_rules.indicators import compute_indicators
 from swp_rules.io.events import load_events
+from swp_rules.periods import parse_period
 from swp_rules.report import duties as report
+from swp_rules.report.indicators import indicators_table
+from swp_rules.report.payments import heading, period_tables, totals_table
 
 
 def _families(evaluation: Evaluation) -> Table:
@@ -41,14 +47,20 @@ def _families(evaluation: Evaluation) -> Table:
 def demo_command(fmt: str | None, output: Path | None) -> int:
     """Run the whole pipeline on the embedded example practice (synthetic data).
 
-    Reads the example's case events, evaluates every statutory duty as of the end of the 2011/12 financial year,
-    and shows what an IRO and a contract manager would see. Exits 0 when the pipeline ran: the example's breaches
-    are its content, not a failure of the run.
+    Reads the example's case events; evaluates every statutory duty (and the contract's 24-hour access duty) as of
+    the end of the 2011/12 financial year; computes the outcome indicators for the year; and settles the
+    illustrative Liverpool-style contract's payments, with reductions, bonus and deductions. Exits 0 when the
+    pipeline ran: the example's breaches are its content, not a failure of the run.
     """
     path = examples.events_path()
     loaded = load_events([path])
-    engine = Engine(load_rulebook())
+    contract = load_contract(examples.CONTRACT)
+    period = parse_period(examples.PERIOD)
+    duty_ids = duty_rulesets_for(contract)  # the statutory duties and the contract's own (24-hour access)
+    engine = Engine(load_rulebook(duty_ids))
     evaluation = engine.evaluate(loaded.events, examples.AS_OF)
+    indicators = compute_indicators(loaded.events, period, duty_rulesets=duty_ids, evaluation=evaluation)
+    statement = settle(contract, period, events=loaded.events, duty_rulesets=duty_ids)
     chosen = resolve_format(fmt or ("table" if output is None else None), output)
     with open_output(output) as out:
         if chosen == "csv":
@@ -63,6 +75,8 @@ def demo_command(fmt: str | None, output: Path | None) -> int:
                 "children": evaluation.children,
                 "breaches": [b.to_dict() for b in evaluation.breaches],
                 "open": [o.to_dict() for o in evaluation.open],
+                "indicators": indicators.to_dict()["indicators"],
+                "payments": statement.to_dict(),
                 "rejected": [r.to_dict() for r in loaded.rejected],
             }
             dump_json(document, out)
@@ -71,12 +85,24 @@ def demo_command(fmt: str | None, output: Path | None) -> int:
             render_table(
                 out,
                 f"[bold]swp-rules demo[/bold]: the embedded example practice ({evaluation.children} synthetic "
-                f"children, {loaded.counts.evaluated} events), duties as of {examples.AS_OF:%d %B %Y}",
+                f"children, {loaded.counts.evaluated} events; {examples.PRACTICE} takes over 120 of them on 1 April "
+                "2011)\n",
+                f"[bold]1. Statutory and contract duties[/bold] as of {examples.AS_OF:%d %B %Y}",
                 _families(evaluation),
                 report.breaches_table(earliest),
-                f"{len(evaluation.breaches)} breaches and {len(evaluation.open)} open duties in all. Explore with:\n"
+                f"{len(evaluation.breaches)} breaches and {len(evaluation.open)} open duties in all.\n",
+                f"[bold]2. Outcome indicators[/bold] for {period}, overall and for the practice",
+                indicators_table(indicators),
+                f"\n[bold]3. Payments[/bold] under the illustrative contract for {period}",
+                heading(statement),
+                *[part for item in statement.periods for part in period_tables(item)],
+                totals_table(statement),
+                f"Rounding: {statement.rounding}\n",
+                "Explore further:\n"
                 f"  swp-rules check {path} --as-of {examples.AS_OF}\n"
-                f"  swp-rules explain {path} --child EX000001 --as-of {examples.AS_OF}",
+                f"  swp-rules explain {path} --child EX000001 --as-of {examples.AS_OF}\n"
+                f"  swp-rules indicators {path} --period {period}\n"
+                f"  swp-rules payments {path} --contract {examples.CONTRACT} --period {period}",
             )
     return EXIT_CLEAN
 
