@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,21 @@ def test_durable_rules_agrees_with_the_oracle(cohort: list[list[dict[str, Any]]]
     events = _events(_flat(cohort))
     as_of = START + dt.timedelta(days=offset)
     assert _key(ENGINE.evaluate(events, as_of)) == _key(ORACLE.evaluate(events, as_of))
+
+
+# Without their answer caches, every condition of every child goes to durable-rules and to the oracle; the starts
+# straddle the 2011 regulations, the missing-from-care guidance (2014, hours) and the 2015 amendment of visits.
+UNCACHED = Engine(ENGINE.book, "durable", cache=False)
+UNCACHED_ORACLE = Engine(ENGINE.book, "oracle", cache=False)
+
+
+@pytest.mark.parametrize("start", [dt.date(2010, 6, 1), dt.date(2013, 10, 1), dt.date(2014, 10, 1)])
+@given(data=st.data())
+def test_uncached_durable_rules_agrees_with_the_oracle_across_regimes(start: dt.date, data: st.DataObject) -> None:
+    cohort = data.draw(cohorts(min_children=1, max_children=3, years=2, start=start, compliance="mixed"))
+    events = _events(_flat(cohort))
+    as_of = start + dt.timedelta(days=data.draw(as_of_offsets))
+    assert _key(UNCACHED.evaluate(events, as_of)) == _key(UNCACHED_ORACLE.evaluate(events, as_of))
 
 
 @given(timelines("mixed", years=2, start=START), as_of_offsets, as_of_offsets)
