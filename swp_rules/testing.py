@@ -1,8 +1,9 @@
 """Hypothesis strategies for case events, periods of care, timelines, bad records and contracts.
 
 These strategies are a public, stable part of swp-rules (SPEC.md §4) for use in your own property-based tests.
-Everything they generate is plain data: event *dicts* in the input format of SPEC.md §1 (dates as ISO text,
-amounts as decimal text), ready for ``swp_rules.load_records`` or for writing out as JSON Lines.
+Events are generated as plain data: event *dicts* in the input format of SPEC.md §1 (dates as ISO text,
+amounts as decimal text), ready for ``swp_rules.load_records`` or for writing out as JSON Lines. Contracts are
+dicts of ``Decimal`` and ``Fraction`` values (``contracts``).
 
 >>> from hypothesis import given
 >>> from swp_rules import load_records
@@ -164,6 +165,9 @@ def _child_extras(draw: DrawFn, record: EventDict) -> None:
 
 @attrs.frozen
 class _Placement:
+    """A planned placement: its start and end (the next placement's start, or the period's horizon), its PL code
+    and the extra fields of its ``placement_started`` event."""
+
     start: dt.date
     end: dt.date  # the next placement's start, or the horizon (inclusive limit for this placement's events)
     code: str
@@ -172,6 +176,9 @@ class _Placement:
 
 @attrs.frozen
 class _Period:
+    """A planned period of care: the child, the dates, the placements and the fields of the events that open and
+    close it."""
+
     child: str
     dob: dt.date
     start: dt.date
@@ -394,6 +401,9 @@ _FORCEABLE_2011: Final = ("review", "visit", "care_plan", "placement_plan", "pla
 
 @attrs.define
 class _Builder:
+    """Turns a planned period into the drafts of a timeline, deciding each duty instance's fate (on time, late or
+    left out) by the compliance profile; ``forced`` is the duty whose first instance must be spoiled."""
+
     draw: DrawFn
     compliance: Compliance
     period: _Period
