@@ -397,6 +397,8 @@ _ANY_FATE: Final[tuple[Fate, ...]] = ("on_time", "late", "missing")
 #: Duties whose first instance a "late" or "missing" timeline spoils, so the profile always shows. Before
 #: 1 April 2011 only the first review has a firm timescale (plans and health were "as soon as practicable").
 _FORCEABLE_2011: Final = ("review", "visit", "care_plan", "placement_plan", "placement_notified", "health")
+#: The placement duties among them, which do not apply to a temporary placement (T0–T4).
+_PLACEMENT_DUTIES: Final = frozenset({"visit", "placement_plan", "placement_notified"})
 
 
 @attrs.define
@@ -811,9 +813,10 @@ def timelines(
         )
         forced: str | None = None
         if compliance in ("late", "missing"):
-            forced = (
-                "review" if period.start < dt.date(2011, 4, 1) else draw(st.sampled_from(_FORCEABLE_2011))
-            )
+            forceable: tuple[str, ...] = _FORCEABLE_2011
+            if period.placements[0].code in codes.TEMPORARY_PLACEMENT:
+                forceable = tuple(d for d in _FORCEABLE_2011 if d not in _PLACEMENT_DUTIES)
+            forced = "review" if period.start < dt.date(2011, 4, 1) else draw(st.sampled_from(forceable))
         builder = _Builder(draw, compliance, period, forced)
         builder.drafts.extend(_period_drafts(period))
         _timeline_drafts(builder)

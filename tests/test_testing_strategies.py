@@ -258,6 +258,17 @@ def test_on_time_holds_for_older_children_too(events: list[EventDict]) -> None:
     assert _breaches(events) == []
 
 
+@pytest.mark.parametrize("compliance", ["late", "missing"])
+@given(data=st.data())
+def test_late_and_missing_timelines_give_engine_breaches(compliance: Compliance, data: st.DataObject) -> None:
+    """The spoiled first deadline falls within 120 days of the start (and every period lasts at least 90 days)."""
+    start = data.draw(st.sampled_from([dt.date(2009, 4, 1), dt.date(2012, 4, 1), dt.date(2016, 4, 1)]))
+    events = data.draw(timelines(compliance, start=start, years=2))
+    begun = day_of(of_type(events, "looked_after_started")[0])
+    last = max(day_of(e) for e in events)
+    assert _breaches(events, max(last, begun + dt.timedelta(days=120)))
+
+
 def test_a_property_failing_on_the_engine_shrinks_to_a_handful_of_events() -> None:
     """Hypothesis shrinks a timeline the engine finds a breach in to the period of care and a few duties."""
     smallest = find(
