@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from swp_rules.cli.common import (
     EXIT_CLEAN,
     dump_json,
     format_option,
+    json_default,
     open_output,
     render_table,
     resolve_format,
@@ -140,9 +143,21 @@ def show_command(ruleset_id: str, fmt: str | None, output: Path | None) -> int:
                                   row["citation"])
                 parts.append(table)
             elif callable(to_dict):
-                parts.append(str(to_dict()))
+                parts.append(_as_yaml(to_dict()))
             render_table(out, *parts)
     return EXIT_CLEAN
+
+
+def _as_yaml(data: Any) -> str:
+    """A ruleset's definition as block YAML, the way its file is written (values made JSON-plain first)."""
+    from ruamel.yaml import YAML
+
+    plain = json.loads(json.dumps(data, default=json_default))
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    text = io.StringIO()
+    yaml.dump(plain, text)
+    return text.getvalue()
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
