@@ -61,7 +61,8 @@ class Engine:
         self.matcher = make_matcher(matcher, self.book.conditions(), cache) if isinstance(matcher, str) else matcher
         self._child = ChildEvaluator(self.book, self.matcher)
 
-    def child_records(self, child: str, events: Sequence[Event], as_of: dt.date) -> tuple[list[DutyRecord], Timeline]:
+    def child_records(self, child: str, events: Sequence[Event], as_of: dt.date, *,
+                      reported_only: bool = False) -> tuple[list[DutyRecord], Timeline]:
         """One child's duty records as of ``as_of`` (events after it are ignored: event time).
 
         A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
@@ -69,7 +70,7 @@ class Engine:
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
         if timeline.problems:
             return [], timeline
-        return self._child.records(timeline, as_of), timeline
+        return self._child.records(timeline, as_of, reported_only=reported_only), timeline
 
     def evaluate(self, events: Iterable[Event], as_of: dt.date, *, keep: Keep | None = None) -> Evaluation:
         """Every child's duties as of ``as_of``.
@@ -97,7 +98,7 @@ class Engine:
         notes: list[ChildNote] = []
         children = len(by_child)
         for child in sorted(by_child):
-            found, timeline = self.child_records(child, by_child[child], as_of)
+            found, timeline = self.child_records(child, by_child[child], as_of, reported_only=keep is REPORTED)
             if release:
                 del by_child[child]  # type: ignore[attr-defined]
             records.extend(found if keep is None else (r for r in found if r.status in _ALWAYS or keep(r)))

@@ -128,7 +128,9 @@ class ChildEvaluator:
         self.book = book
         self.matcher = matcher
 
-    def records(self, timeline: Timeline, as_of: dt.date) -> list[DutyRecord]:
+    def records(self, timeline: Timeline, as_of: dt.date, *, reported_only: bool = False) -> list[DutyRecord]:
+        """The child's duty records as of ``as_of``, ordered by due date; with ``reported_only``, only the breached
+        and open ones (met and lapsed duties are still worked out, since later clocks run from them)."""
         eligible_on = None
         if self.book.eligibility is not None:
             spec = self.book.eligibility
@@ -136,7 +138,7 @@ class ChildEvaluator:
             eligible_on = timeline.eligibility_date(spec.since_age, spec.from_age, spec.weeks)
             if eligible_on is not None and eligible_on > as_of:
                 eligible_on = None
-        run = _Run(self, timeline, as_of, eligible_on)
+        run = _Run(self, timeline, as_of, eligible_on, reported_only)
         for rule_id, trigger in self.book.roots:
             for occurrence in run.occurrences(trigger):
                 rule = self.book.version(rule_id, occurrence.day)
@@ -149,7 +151,8 @@ class ChildEvaluator:
 
 class _Run:
     def __init__(self, owner: ChildEvaluator, timeline: Timeline, as_of: dt.date,
-                 eligible_on: dt.date | None) -> None:
+                 eligible_on: dt.date | None, reported_only: bool = False) -> None:
+        self.reported_only = reported_only
         self.book = owner.book
         self.matcher = owner.matcher
         self.timeline = timeline
@@ -274,7 +277,8 @@ class _Run:
             found = self._discharge(current, window_from, scope_end, occurrence)
             record = self._record(current, deadline, clock_day, clock_instant, clock_label, due, found, evidence,
                                   scope_end, until)
-            self.out.append(record)
+            if record is not None:
+                self.out.append(record)
             produced = True
             if found is None:
                 return produced
@@ -340,7 +344,7 @@ class _Run:
 
     def _record(self, rule: DutyRule, deadline: Deadline, clock_day: dt.date, clock_instant: dt.datetime | None,
                 clock_label: str, due: Due, found: tuple[int, Event] | None, evidence: tuple[str, ...],
-                scope_end: dt.date | None, until: dt.date | None) -> DutyRecord:
+                scope_end: dt.date | None, until: dt.date | None) -> DutyRecord | None:
         as_of = self.as_of
         due_day = _due_day(due)
         citation = deadline.citation or rule.citation
@@ -372,6 +376,8 @@ class _Run:
             ended = end_limit
         else:
             status = "open"
+        if self.reported_only and status in ("met", "lapsed"):
+            return None
         explanation = _explain(rule, deadline, clock_label, clock_start, due, status, met, days_late, as_of, ended,
                                citation)
         return DutyRecord(

@@ -18,7 +18,8 @@ import datetime as dt
 import heapq
 import multiprocessing
 import os
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final
@@ -114,7 +115,7 @@ def _worker(part: int, parts: int, paths: Sequence[str | Path], engine: Engine, 
             by_child.setdefault(event.child, []).append(event)
             if latest is None or event.date > latest:
                 latest = event.date
-        conn.send((latest, reader.id_hashes()))
+        conn.send((latest, array("q", sorted(reader.id_hashes())).tobytes()))
         day = conn.recv()
         if day is None:
             return
@@ -141,14 +142,9 @@ def _parallel(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None
         processes.append(process)
     try:
         reports = [_receive(pipe) for pipe in pipes]
-        seen: set[int] = set()
-        clash = False
-        for _, hashes in reports:
-            if not clash and not seen.isdisjoint(hashes):
-                clash = True
-            seen.update(hashes)
-        del seen
+        clash = _shared_id(array("q", r[1]) for r in reports)
         latest = max((r[0] for r in reports if r[0] is not None), default=None)
+        del reports
         if clash or (as_of is None and latest is None):
             for pipe in pipes:
                 pipe.send(None)
@@ -173,6 +169,16 @@ def _parallel(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None
         counts.add(result[5])
     evaluation = _assemble(day, records, notes, engine.book, sum(r[3] for r in results))
     return FilesEvaluation(evaluation, tuple(rejected), counts, workers)
+
+
+def _shared_id(sorted_hashes: Iterable[array[int]]) -> bool:
+    """Whether two workers accepted the same id (by hash; a false alarm only costs a serial run)."""
+    previous: int | None = None
+    for value in heapq.merge(*sorted_hashes):
+        if value == previous:
+            return True
+        previous = value
+    return False
 
 
 def _receive(pipe: Connection) -> Any:
