@@ -97,3 +97,12 @@ def test_reported_keeps_only_breaches_and_open() -> None:
 def test_jobs_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="jobs"):
         evaluate_files(Engine(), [_write(tmp_path / "a.jsonl", [])], AS_OF, jobs=0)
+
+
+def test_only_keeps_the_named_families() -> None:
+    events = load_records(cohort(40)).events
+    full = Engine().evaluate(events, AS_OF)
+    reviews = full.only(["review"])
+    assert reviews.breaches and all(b.rule.startswith("review.") for b in reviews.breaches)
+    assert reviews.breaches == tuple(b for b in full.breaches if b.rule.startswith("review."))
+    assert all(r.rule.startswith("review.") for r in reviews.records)

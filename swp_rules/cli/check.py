@@ -32,6 +32,7 @@ from swp_rules.engine.evaluate import REPORTED, group_by_child
 from swp_rules.engine.parallel import evaluate_files
 from swp_rules.io.events import InputError
 from swp_rules.report import duties as report
+from swp_rules.rulesets.duties import FAMILIES
 from swp_rules.rulesets.loader import RulesetError
 
 
@@ -65,8 +66,11 @@ def _matcher_option(func: Any) -> Any:
 @_matcher_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
+@click.option("--family", "families", multiple=True, type=click.Choice(sorted(FAMILIES)), metavar="FAMILY",
+              help="Report only this rule family (repeatable), e.g. for an SSDA903 import, which holds reviews and "
+                   "health assessments but no visits or plans.")
 def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], fmt: str | None,
-                  output: Path | None, matcher: str, jobs: int | None) -> int:
+                  output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...]) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     engine = _engine(rulesets, matcher)
     if not events:
@@ -78,7 +82,7 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
         raise CannotRun(str(exc)) from None
     except ValueError:
         raise CannotRun("--as-of is needed when the input holds no events") from None
-    result = loaded.evaluation
+    result = loaded.evaluation.only(families) if families else loaded.evaluation
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -36,6 +36,18 @@ class Evaluation:
 
     def for_child(self, child: str) -> tuple[DutyRecord, ...]:
         return tuple(r for r in self.records if r.child == child)
+
+    def only(self, families: Collection[str]) -> Evaluation:
+        """The same evaluation limited to rule families (``review``, ``health``…): for records, such as an SSDA903
+        return, that hold evidence of some duties only."""
+        wanted = frozenset(families)
+
+        def keep(rule: str) -> bool:
+            return rule.split(".", 1)[0] in wanted
+
+        return attrs.evolve(self, breaches=tuple(b for b in self.breaches if keep(b.rule)),
+                            open=tuple(o for o in self.open if keep(o.rule)),
+                            records=tuple(r for r in self.records if keep(r.rule)))
 
     def to_dict(self) -> dict[str, Any]:
         return {
