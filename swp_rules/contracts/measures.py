@@ -89,6 +89,13 @@ class IndicatorMeasures:
     _cache: dict[ReportingPeriod, Any] = attrs.field(factory=dict, init=False)
     _evaluation: Any = attrs.field(default=None, init=False)
 
+    def __attrs_post_init__(self) -> None:
+        # Only the practice's results are read, and a child counts for a practice only once assigned to it: the
+        # other children of a council-wide file need not be evaluated at all.
+        assigned = {e.child for e in self.events
+                    if e.type == "practice_assigned" and e.get("practice") == self.practice}
+        self.events = [e for e in self.events if e.child in assigned]
+
     def measure(self, measure: str, period: ReportingPeriod) -> Measurement:
         report = self._cache.get(period)
         if report is None:
