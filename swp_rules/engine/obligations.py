@@ -263,11 +263,13 @@ class _Run:
         produced = False
         while current is not None:
             if current.until_age is not None:
-                if timeline.dob is None:
-                    return produced
-                until = calendar.birthday(timeline.dob, current.until_age)
-                if clock_day >= until:
-                    return produced
+                if timeline.dob is not None:
+                    until = calendar.birthday(timeline.dob, current.until_age)
+                    if clock_day >= until:
+                        return produced
+                elif current.scope in ("after_care", "child"):
+                    return produced  # a duty after care that runs to an age cannot be placed without the birth date
+                # in care, an unknown birth date leaves the duty to run until the period of care ends
             if current.applies is not None:
                 facts = timeline.facts(current.applies.names, clock_day, period, placement, self.eligible_on)
                 if not self.matcher.holds(current.applies, facts):
@@ -378,8 +380,10 @@ class _Run:
             status = "open"
         if self.reported_only and status in ("met", "lapsed"):
             return None
+        by_age = ended is not None and ended == until and (scope_end is None or until < scope_end)
+        reason = f"the child turned {rule.until_age} on {long_date(until)}" if by_age and until else None
         explanation = _explain(rule, deadline, clock_label, clock_start, due, status, met, days_late, as_of, ended,
-                               citation)
+                               citation, reason)
         return DutyRecord(
             child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=status,
             clock_start=clock_start, clock=clock_label, deadline=deadline.describe(), due=due, met=met,
@@ -388,7 +392,8 @@ class _Run:
 
 
 def _explain(rule: DutyRule, deadline: Deadline, clock: str, clock_start: Due, due: Due, status: Status,
-             met: Due | None, days_late: int, as_of: dt.date, ended: dt.date | None, citation: str) -> str:
+             met: Due | None, days_late: int, as_of: dt.date, ended: dt.date | None, citation: str,
+             reason: str | None = None) -> str:
     if deadline.amount == 0:
         window = f"by the day {clock} ({_when_text(clock_start)})"
     else:
@@ -403,9 +408,12 @@ def _explain(rule: DutyRule, deadline: Deadline, clock: str, clock_start: Due, d
         return f"{head}; done {_on_or_at(met)}, {late}."
     if status == "breached":
         if ended is not None and ended < as_of:
-            return f"{head}; not done by {long_date(ended)}, when the duty ended, {days} overdue."
+            why = f" ({reason})" if reason else ""
+            return f"{head}; not done by {long_date(ended)}, when the duty ended{why}, {days} overdue."
         return f"{head}; not done by {long_date(as_of)}, {days} overdue."
     if status == "lapsed":
         assert ended is not None
+        if reason:
+            return f"{head}; the duty lapsed when {reason}, before it fell due."
         return f"{head}; the duty lapsed when its scope ended on {long_date(ended)}, before it fell due."
     return f"{head}; not yet due."
