@@ -16,6 +16,8 @@ HERE = Path(__file__).resolve().parent
 QUICK = {
     "bench_reader.py": ["--events", "50000"],
     "bench_engine.py": ["--children", "1000"],
+    "bench_indicators.py": ["--children", "1000"],
+    "bench_payments.py": ["--children", "200", "--core-runs", "10"],
 }
 
 

@@ -106,3 +106,19 @@ def test_only_keeps_the_named_families() -> None:
     assert reviews.breaches and all(b.rule.startswith("review.") for b in reviews.breaches)
     assert reviews.breaches == tuple(b for b in full.breaches if b.rule.startswith("review."))
     assert all(r.rule.startswith("review.") for r in reviews.records)
+
+
+@needs_fork
+def test_parallel_indicators_equal_serial(tmp_path: Path) -> None:
+    from swp_rules.indicators.compute import compute_files
+    from swp_rules.periods import parse_period
+
+    records = list(cohort(150))
+    path = _write(tmp_path / "a.jsonl", records, MESSY)
+    year = parse_period("2011/12")
+    serial = compute_files([path], year, jobs=1)
+    parallel = compute_files([path], year, jobs=2, parallel_from=0)
+    assert parallel.jobs == 2 and serial.jobs == 1
+    assert parallel.report == serial.report
+    assert parallel.rejected == serial.rejected and parallel.counts == serial.counts
+    assert any(r.denominator for r in serial.report.results)

@@ -25,8 +25,8 @@ from swp_rules.cli.common import (
 )
 from swp_rules.engine import load_rulebook
 from swp_rules.indicators import load_indicator_definitions
-from swp_rules.indicators.compute import compute_grouped, group_by_child, select
-from swp_rules.io.events import EventReader, InputError, check_readable
+from swp_rules.indicators.compute import compute_files, select
+from swp_rules.io.events import InputError
 from swp_rules.periods import parse_period
 from swp_rules.report.indicators import CSV_COLUMNS, indicator_rows, indicators_table
 from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, read_yaml
@@ -56,8 +56,10 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
               help="An indicator to compute (repeatable). Default: every one in force at the period end.")
 @ruleset_option
 @format_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
 def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
-                       rulesets: tuple[str, ...], fmt: str | None, output: Path | None) -> int:
+                       rulesets: tuple[str, ...], fmt: str | None, output: Path | None, jobs: int | None) -> int:
     """Outcome indicators for a period: numerator, denominator, value and the children in each."""
     try:
         period = parse_period(period_text)
@@ -77,16 +79,13 @@ def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids:
     if not events:
         raise CannotRun("no EVENTS file given")
     try:
-        check_readable(events)
-        reader = EventReader()
-        by_child = group_by_child(reader.read(events), period.end)  # one copy of the events, read as a stream
+        computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
+                                 duty_rulesets=duty_rulesets, jobs=jobs)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
-    try:
-        report = compute_grouped(by_child, period, indicators=chosen,
-                                 rulesets=indicator_rulesets, duty_rulesets=duty_rulesets)
     except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    report, rejected, counts = computed.report, computed.rejected, computed.counts
     chosen_format = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen_format == "json":
@@ -94,19 +93,19 @@ def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids:
             dump_json({
                 "period": document["period"],
                 "rulesets": document["rulesets"],
-                "input": reader.counts.to_dict(),
+                "input": counts.to_dict(),
                 "indicators": document["indicators"],
-                "rejected": [r.to_dict() for r in reader.rejected],
+                "rejected": [r.to_dict() for r in rejected],
             }, out)
         elif chosen_format == "csv":
-            write_csv(indicator_rows(report) + csv_rejected_rows(reader.rejected), CSV_COLUMNS, out)
+            write_csv(indicator_rows(report) + csv_rejected_rows(rejected), CSV_COLUMNS, out)
         else:
             parts: list[Any] = [indicators_table(report)]
-            if reader.rejected:
-                parts.append(rejected_table(reader.rejected))
-            parts.append(counts_line(reader.counts))
+            if rejected:
+                parts.append(rejected_table(rejected))
+            parts.append(counts_line(counts))
             render_table(out, *parts)
-    return EXIT_FINDINGS if reader.rejected else EXIT_CLEAN
+    return EXIT_FINDINGS if rejected else EXIT_CLEAN
 
 
 COMMANDS: list[click.Command] = [indicators_command]

@@ -8,9 +8,11 @@ dated after it are ignored. Values are exact ``Fraction``s; in JSON they are fra
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Literal
 
 import attrs
@@ -20,6 +22,8 @@ from swp_rules.engine.results import DutyRecord
 from swp_rules.engine.timeline import Timeline
 from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset, load_indicator_definitions
 from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
+from swp_rules.io.events import InputCounts, Rejection, check_readable
+from swp_rules.io.parts import PARALLEL_FROM_BYTES, available_jobs, read_grouped, run_in_parts, worth_splitting
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 
@@ -207,15 +211,22 @@ def compute_grouped(by_child: dict[str, list[Event]], period: ReportingPeriod, *
     """As ``compute_indicators``, for events already grouped by child (as ``cli.common.read_grouped`` gives).
 
     Each child is removed from ``by_child`` once counted, so memory is handed back as the run goes on."""
-    for child, events in by_child.items():
-        if any(e.date > period.end for e in events):
-            by_child[child] = [e for e in events if e.date <= period.end]
     chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None)
-    return _compute(by_child, period, chosen, child_records, described)
+    return _compute(_until(by_child, period.end), period, chosen, child_records, described)
 
 
 def _compute(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: Sequence[IndicatorDefinition],
              child_records: _RecordSource | None, described: list[dict[str, Any]]) -> IndicatorReport:
+    overall, by_practice = _tally(by_child, period, chosen, child_records)
+    return _report(period, chosen, overall, by_practice, described)
+
+
+_Tallies = tuple[dict[str, "_Tally"], dict[str, dict[str, "_Tally"]]]
+
+
+def _tally(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: Sequence[IndicatorDefinition],
+           child_records: _RecordSource | None) -> _Tallies:
+    """Count every child, in sorted order, overall and for the practice it is with at the period's end."""
     overall: dict[str, _Tally] = {d.id: _Tally() for d in chosen}
     by_practice: dict[str, dict[str, _Tally]] = {}
     start, end = period.start, period.end
@@ -240,12 +251,79 @@ def _compute(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: 
                 tally.denominator_children.append(child)
                 if part.in_numerator:
                     tally.numerator_children.append(child)
+    return overall, by_practice
+
+
+def _merge(parts: Sequence[_Tallies], chosen: Sequence[IndicatorDefinition]) -> _Tallies:
+    """Tallies of disjoint sets of children added up, their children kept in sorted order."""
+
+    def add(tallies: Sequence[_Tally]) -> _Tally:
+        return _Tally(sum(t.numerator for t in tallies), sum(t.denominator for t in tallies),
+                      list(heapq.merge(*(t.numerator_children for t in tallies))),
+                      list(heapq.merge(*(t.denominator_children for t in tallies))))
+
+    overall = {d.id: add([p[0][d.id] for p in parts]) for d in chosen}
+    names = sorted({name for p in parts for name in p[1]})
+    by_practice = {name: {d.id: add([p[1][name][d.id] for p in parts if name in p[1]]) for d in chosen}
+                   for name in names}
+    return overall, by_practice
+
+
+def _report(period: ReportingPeriod, chosen: Sequence[IndicatorDefinition], overall: dict[str, _Tally],
+            by_practice: dict[str, dict[str, _Tally]], described: list[dict[str, Any]]) -> IndicatorReport:
     results: list[IndicatorResult] = []
     for definition in chosen:
         results.append(_result(definition, None, overall[definition.id]))
         for name in sorted(by_practice):
             results.append(_result(definition, name, by_practice[name][definition.id]))
     return IndicatorReport(period, tuple(results), tuple(described))
+
+
+@attrs.frozen
+class FilesIndicators:
+    """What computing indicators from event files gave: the report, the rejected records and the counts."""
+
+    report: IndicatorReport
+    rejected: tuple[Rejection, ...]
+    counts: InputCounts
+    jobs: int
+
+
+def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
+                  rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (), jobs: int | None = None,
+                  parallel_from: int = PARALLEL_FROM_BYTES) -> FilesIndicators:
+    """Read event files and compute indicators for ``period``, on ``jobs`` worker processes (default: one per core)
+    for JSON Lines input of at least ``parallel_from`` bytes; the results are the same as a serial run.
+
+    Raises ``InputError`` before reading if a file cannot be read, ``RulesetError`` for a bad ruleset and
+    ``KeyError`` for an unknown indicator."""
+    workers = available_jobs() if jobs is None else jobs
+    if workers < 1:
+        raise ValueError("jobs must be at least 1")
+    check_readable(paths)
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None)
+    if worth_splitting(paths, workers, parallel_from):
+
+        def work(by_child: dict[str, list[Event]], _: object) -> _Tallies:
+            return _tally(_until(by_child, period.end), period, chosen, child_records)
+
+        run = run_in_parts(paths, workers, work)
+        if run is not None:
+            overall, by_practice = _merge(run.results, chosen)
+            report = _report(period, chosen, overall, by_practice, described)
+            return FilesIndicators(report, run.rejected, run.counts, workers)
+    grouped = read_grouped(paths)
+    overall, by_practice = _tally(_until(grouped.by_child, period.end), period, chosen, child_records)
+    return FilesIndicators(_report(period, chosen, overall, by_practice, described), grouped.rejected,
+                           grouped.counts, 1)
+
+
+def _until(by_child: dict[str, list[Event]], end: dt.date) -> dict[str, list[Event]]:
+    """Drop the events after the period's last day (everything is read as of it)."""
+    for child, events in by_child.items():
+        if any(e.date > end for e in events):
+            by_child[child] = [e for e in events if e.date <= end]
+    return by_child
 
 
 def _result(definition: IndicatorDefinition, practice: str | None, tally: _Tally) -> IndicatorResult:

@@ -1,0 +1,177 @@
+"""Reading event files in parts, one per worker process, each part holding whole children.
+
+Each worker reads every line but parses only its own children's (``line_owner`` routes a line on its ``child``
+text), groups them by child and does its work on them; nothing but results crosses between processes. Before the
+work, the workers report the latest event date and a hash of every id they accepted: ids are unique across the
+whole input, so an id accepted by two workers (a reused id, which a serial read rejects) means the run must be
+serial, and ``run_in_parts`` returns ``None``. Rejections come back in input order and counts add up as in a
+serial read, so callers can give the same results whatever the number of workers.
+
+Workers are forked, so the work function and everything it closes over are shared, not copied over a pipe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import multiprocessing
+import os
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Final, Generic, TypeVar
+
+import attrs
+
+from swp_rules.io.events import EventReader, InputCounts, Rejection, file_format
+from swp_rules.model import Event
+
+#: Below this much input (bytes) one process is faster than starting workers.
+PARALLEL_FROM_BYTES: Final = 16 * 1024 * 1024
+
+W = TypeVar("W")
+
+
+@attrs.frozen
+class Grouped:
+    """Events read into per-child lists, with the reader's rejections and counts and the latest event date."""
+
+    by_child: dict[str, list[Event]]
+    rejected: tuple[Rejection, ...]
+    counts: InputCounts
+    latest: dt.date | None
+
+
+@attrs.frozen
+class PartsRun(Generic[W]):
+    """What the workers gave: their results (in part order), the rejections in input order, the counts."""
+
+    results: list[W]
+    rejected: tuple[Rejection, ...]
+    counts: InputCounts
+    latest: dt.date | None
+    workers: int
+
+
+def available_jobs() -> int:
+    """How many workers the default uses: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int = PARALLEL_FROM_BYTES) -> bool:
+    """Whether to read in parts: several workers, a system that can fork, and JSON Lines input large enough."""
+    if workers < 2 or not can_fork():
+        return False
+    if sum(Path(p).stat().st_size for p in paths) < parallel_from:
+        return False
+    return all(file_format(p) == "jsonl" for p in paths)
+
+
+def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None) -> Grouped:
+    """Read files (or one worker's part of them) straight into per-child lists: one copy of each event."""
+    return _read(paths, part)[0]
+
+
+def _read(paths: Sequence[str | Path], part: tuple[int, int] | None) -> tuple[Grouped, EventReader]:
+    reader = EventReader()
+    by_child: dict[str, list[Event]] = {}
+    latest: dt.date | None = None
+    for event in reader.read(paths, part=part):
+        by_child.setdefault(event.child, []).append(event)
+        if latest is None or event.date > latest:
+            latest = event.date
+    return Grouped(by_child, tuple(reader.rejected), reader.counts, latest), reader
+
+
+def _worker(part: int, parts: int, paths: Sequence[str | Path], work: Callable[[dict[str, list[Event]], Any], Any],
+            conn: Connection) -> None:
+    """Read this worker's part, report the latest date and the ids, wait for the go-ahead, work, send back."""
+    try:
+        grouped, reader = _read(paths, (part, parts))
+        conn.send((grouped.latest, array("q", sorted(reader.id_hashes())).tobytes()))
+        go = conn.recv()
+        if go is None:
+            return
+        result = work(grouped.by_child, go[0])
+        conn.send(("ok", result, list(zip(reader.rejection_sources, reader.rejected, strict=True)), reader.counts))
+    except Exception as exc:  # reported by type only: the message could carry case data
+        conn.send(("failed", type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict[str, list[Event]], Any], W],
+                 decide: Callable[[dt.date | None], Any] = lambda latest: latest) -> PartsRun[W] | None:
+    """Run ``work(by_child, decision)`` on ``workers`` parts of the input; ``None`` if the run must be serial.
+
+    ``decide`` turns the latest event date of the whole input into the value every worker's ``work`` receives
+    (e.g. the as-of date); an exception it raises stops the workers and is raised here.
+    """
+    context = multiprocessing.get_context("fork")
+    pipes: list[Connection] = []
+    processes: list[Any] = []
+    for part in range(workers):
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_worker, args=(part, workers, paths, work, theirs), daemon=True)
+        process.start()
+        theirs.close()
+        pipes.append(mine)
+        processes.append(process)
+    try:
+        reports = [_receive(pipe) for pipe in pipes]
+        clash = _shared_id(array("q", r[1]) for r in reports)
+        latest = max((r[0] for r in reports if r[0] is not None), default=None)
+        del reports
+        decision: Any = None
+        try:
+            if not clash:
+                decision = decide(latest)
+        except Exception:
+            for pipe in pipes:
+                pipe.send(None)
+            raise
+        if clash:
+            for pipe in pipes:
+                pipe.send(None)
+            return None
+        for pipe in pipes:
+            pipe.send((decision,))
+        answers = [_receive(pipe) for pipe in pipes]
+    finally:
+        for pipe in pipes:
+            pipe.close()
+        for process in processes:
+            process.join()
+    for answer in answers:
+        if answer[0] != "ok":
+            raise RuntimeError(f"a worker failed ({answer[1]})")
+    rejected = [rej for _, rej in heapq.merge(*(a[2] for a in answers), key=lambda pair: (pair[0], pair[1].line))]
+    counts = InputCounts()
+    for answer in answers:
+        counts.add(answer[3])
+    return PartsRun([a[1] for a in answers], tuple(rejected), counts, latest, workers)
+
+
+def _shared_id(sorted_hashes: Iterable[array[int]]) -> bool:
+    """Whether two workers accepted the same id (by hash; a false alarm only costs a serial run)."""
+    previous: int | None = None
+    for value in heapq.merge(*sorted_hashes):
+        if value == previous:
+            return True
+        previous = value
+    return False
+
+
+def _receive(pipe: Connection) -> Any:
+    try:
+        return pipe.recv()
+    except EOFError:
+        raise RuntimeError("a worker process ended without its results") from None
