@@ -30,6 +30,8 @@ def _trigger(rule: DutyRule) -> str:
     t = rule.trigger
     if t.kind == "event":
         text = f"each `{t.event}` event"
+    elif t.kind == "birthday":
+        text = f"the child's birthday at {t.age}, if looked after that day"
     elif t.kind == "leaving_care_eligible":
         text = (f"the child becomes eligible ({t.weeks} weeks looked after since age {t.since_age}, "
                 f"looked after at {t.from_age}+)")

@@ -31,6 +31,7 @@ _CLOCKS = {
     "placement_start": "the placement began",
     "care_ended": "the child left care",
     "leaving_care_eligible": "the child became an eligible child",
+    "birthday": "the child's birthday",
 }
 
 
@@ -50,6 +51,20 @@ class _Occurrence:
 
 _DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+_ACRONYMS: Final = {"sdq": "SDQ", "pep": "PEP", "iro": "IRO"}
+
+
+def _event_words(event_type: str) -> str:
+    """An event type as an explanation writes it: ``the last SDQ``, ``the placement started``."""
+    return " ".join(_ACRONYMS.get(word, word) for word in event_type.split("_"))
+
+
+def _ordinal(n: int) -> str:
+    """``4th``, ``21st``, ``12th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def long_date(day: dt.date) -> str:
@@ -201,6 +216,16 @@ class _Run:
                     index = bisect.bisect_right([e.date for e in timeline.events], day) - 1
                     yield _Occurrence(day, max(index, holder.index), (holder.event.id,), holder, None, holder.end,
                                       holder.index, None)
+        elif kind == "birthday":
+            assert trigger.age is not None
+            if timeline.dob is not None:
+                day = calendar.birthday(timeline.dob, trigger.age)
+                holder = timeline.period_on(day)
+                if holder is not None and day <= self.as_of:
+                    # the window opens on the birthday itself: something done that day counts
+                    index = bisect.bisect_left([e.date for e in timeline.events], day) - 1
+                    yield _Occurrence(day, max(index, holder.index), (holder.event.id,), holder, None, holder.end,
+                                      holder.index, None)
         elif kind == "event":
             assert trigger.event is not None
             for index in timeline.of_type(trigger.event):
@@ -254,8 +279,10 @@ class _Run:
         if rule.accept_before and rule.clock_from == "period_start" and period is not None:
             window_from = _since_last_care(timeline, period)
         clock_label = label or rule.clock_text or _CLOCKS.get(rule.trigger.kind, "")
+        if rule.trigger.kind == "birthday" and not (label or rule.clock_text):
+            clock_label = f"the child's {_ordinal(rule.trigger.age or 0)} birthday"
         if rule.trigger.kind == "event" and not rule.clock_text and event is not None:
-            clock_label = f"the {event.type.replace('_', ' ')}"
+            clock_label = f"the {_event_words(event.type)}"
         evidence: tuple[str, ...] = occurrence.evidence
         placement = occurrence.placement
         until: dt.date | None = None
@@ -292,7 +319,7 @@ class _Run:
             if nxt is None:
                 return produced
             clock_day, clock_instant = done.date, done.time if current.deadlines[0].unit == "hours" else None
-            clock_label = f"the last {done.type.replace('_', ' ')}"
+            clock_label = f"the last {_event_words(done.type)}"
             evidence = (done.id,)
             window_from = index + 1
             current = nxt

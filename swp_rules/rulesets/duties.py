@@ -30,7 +30,8 @@ _RULE_ID: Final = re.compile(r"(?P<family>[a-z][a-z-]*)\.(?P<name>[a-z0-9][a-z0-
 Unit = Literal["working_days", "days", "weeks", "months", "hours"]
 UNITS: Final[tuple[Unit, ...]] = ("working_days", "days", "weeks", "months", "hours")
 TriggerKind = Literal[
-    "period_start", "first_placement", "placement_start", "care_ended", "event", "leaving_care_eligible", "chain"
+    "period_start", "first_placement", "placement_start", "care_ended", "event", "leaving_care_eligible", "birthday",
+    "chain",
 ]
 TRIGGERS: Final = ("period_start", "first_placement", "placement_start", "care_ended", "leaving_care_eligible")
 Scope = Literal["period", "placement", "after_care", "child"]
@@ -115,6 +116,7 @@ class Discharge:
 class Trigger:
     kind: TriggerKind
     event: str | None = None
+    age: int | None = None
     since_age: int | None = None
     from_age: int | None = None
     weeks: int | None = None
@@ -278,6 +280,10 @@ def _trigger(node: Node) -> Trigger | None:
             node["event"].fail(f"unknown event type {event!r}")
             return None
         return Trigger("event", event=event) if event else None
+    if node.has("birthday"):
+        node.keys_allowed(("birthday",))
+        age = node["birthday"].integer()
+        return Trigger("birthday", age=age) if age is not None else None
     if node.has("leaving_care_eligible"):
         node.keys_allowed(("leaving_care_eligible",))
         spec = node["leaving_care_eligible"]
@@ -288,7 +294,8 @@ def _trigger(node: Node) -> Trigger | None:
         if since is None or start is None or weeks is None:
             return None
         return Trigger("leaving_care_eligible", since_age=since, from_age=start, weeks=weeks)
-    node.fail("must be one of " + ", ".join(TRIGGERS[:-1]) + ", {event: TYPE} or {leaving_care_eligible: ...}")
+    node.fail("must be one of " + ", ".join(TRIGGERS[:-1]) + ", {event: TYPE}, {birthday: AGE} or "
+              "{leaving_care_eligible: ...}")
     return None
 
 

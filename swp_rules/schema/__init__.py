@@ -76,6 +76,12 @@ def duties_ruleset_schema() -> dict[str, Any]:
             },
             {
                 "type": "object",
+                "properties": {"birthday": {"type": "integer", "minimum": 0}},
+                "required": ["birthday"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
                 "properties": {
                     "leaving_care_eligible": {
                         "type": "object",
