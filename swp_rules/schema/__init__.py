@@ -76,12 +76,6 @@ def duties_ruleset_schema() -> dict[str, Any]:
             },
             {
                 "type": "object",
-                "properties": {"birthday": {"type": "integer", "minimum": 0}},
-                "required": ["birthday"],
-                "additionalProperties": False,
-            },
-            {
-                "type": "object",
                 "properties": {
                     "leaving_care_eligible": {
                         "type": "object",
@@ -93,6 +87,12 @@ def duties_ruleset_schema() -> dict[str, Any]:
                     }
                 },
                 "required": ["leaving_care_eligible"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {"birthday": {"type": "integer", "minimum": 0}},
+                "required": ["birthday"],
                 "additionalProperties": False,
             },
         ]
