@@ -292,6 +292,15 @@ def _content_key(event: Event) -> int:
         return hash((event.child, event.type, event.when, json.dumps(event.to_dict(), sort_keys=True)))
 
 
+# The packing of ``EventReader._seen``: a 64-bit content key, then the source's index, then the line number.
+_LINE_BITS: Final = 40
+_SOURCE_BITS: Final = 24
+_KEY_SHIFT: Final = _LINE_BITS + _SOURCE_BITS
+_KEY_MASK: Final = (1 << 64) - 1
+_LINE_MASK: Final = (1 << _LINE_BITS) - 1
+_SOURCE_MASK: Final = (1 << _SOURCE_BITS) - 1
+
+
 @attrs.define
 class EventReader:
     """Reads files in turn, telling duplicates from reused ids across all of them, and counting.
@@ -302,7 +311,8 @@ class EventReader:
 
     rejected: list[Rejection] = attrs.field(factory=list)
     counts: InputCounts = attrs.field(factory=InputCounts)
-    _seen: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
+    #: id → content key, source and line of its first use, packed in one int (memory: one int an id).
+    _seen: dict[str, int] = attrs.field(factory=dict)
     _sources: list[str] = attrs.field(factory=list)
     #: For each rejection, the index of the ``read`` source it came from (to merge parts in input order).
     rejection_sources: list[int] = attrs.field(factory=list)
@@ -311,6 +321,10 @@ class EventReader:
         """The accepted events of every file in turn (``part``: only the lines one worker owns)."""
         for path in paths:
             yield from self.accept(iter_file(path, part), str(path))
+
+    def forget_ids(self) -> None:
+        """Release the id table (duplicate detection ends: call only when nothing more will be read)."""
+        self._seen = {}
 
     def id_hashes(self) -> list[int]:
         """A hash of every id seen, to compare the ids of readers that read parts of the same input."""
@@ -334,17 +348,18 @@ class EventReader:
                 self.rejected.append(item)
                 self.rejection_sources.append(source_index)
                 continue
-            key = _content_key(item)
+            key = _content_key(item) & _KEY_MASK
             first = seen.get(item.id)
             if first is None:
-                seen[item.id] = (key, source_index, line)
+                seen[item.id] = (key << _KEY_SHIFT) | (source_index << _LINE_BITS) | line
                 counts.evaluated += 1
                 yield item
-            elif first[0] == key:
+            elif first >> _KEY_SHIFT == key:
                 counts.duplicates += 1
             else:
                 counts.rejected += 1
-                where = f"{self._sources[first[1]]}:{first[2]}"
+                first_source = (first >> _LINE_BITS) & _SOURCE_MASK
+                where = f"{self._sources[first_source]}:{first & _LINE_MASK}"
                 reason = f"id reused with different content (first used at {where})"
                 self.rejected.append(Rejection(source, line, item.id, "id", reason))
                 self.rejection_sources.append(source_index)

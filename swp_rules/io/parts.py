@@ -97,6 +97,7 @@ def _worker(part: int, parts: int, paths: Sequence[str | Path], work: Callable[[
     try:
         grouped, reader = _read(paths, (part, parts))
         conn.send((grouped.latest, array("q", sorted(reader.id_hashes())).tobytes()))
+        reader.forget_ids()  # the ids have been compared; their table is not needed for the work
         go = conn.recv()
         if go is None:
             return
