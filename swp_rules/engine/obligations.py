@@ -231,8 +231,14 @@ class _Run:
             for index in timeline.of_type(trigger.event):
                 event = timeline.events[index]
                 within = timeline.period_on(event.date)
-                yield _Occurrence(event.date, index, (event.id,), within, None,
-                                  within.end if within else None, index, event)
+                current = within.placement_on(event.date) if within else None
+                if within is None:
+                    scope_end = None
+                elif current is not None and current.end is not None:
+                    scope_end = current.end  # for a placement-scoped rule; others use the period's end below
+                else:
+                    scope_end = within.end
+                yield _Occurrence(event.date, index, (event.id,), within, current, scope_end, index, event)
 
     # --- a period or placement already running when a rule comes into force ---
     def commence(self, rule_id: str, trigger: Trigger, occurrence: _Occurrence) -> None:
@@ -272,6 +278,8 @@ class _Run:
         scope_end = occurrence.scope_end
         if rule.scope == "child" or rule.scope == "after_care":
             scope_end = None
+        elif rule.scope == "period" and period is not None:
+            scope_end = period.end
         clock_day = period.start if rule.clock_from == "period_start" and period else occurrence.day
         event = occurrence.event
         clock_instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
