@@ -122,3 +122,41 @@ def test_parallel_indicators_equal_serial(tmp_path: Path) -> None:
     assert parallel.report == serial.report
     assert parallel.rejected == serial.rejected and parallel.counts == serial.counts
     assert any(r.denominator for r in serial.report.results)
+
+
+def _write_csv(path: Path, records: list[dict[str, object]], extra_rows: tuple[str, ...] = ()) -> Path:
+    import csv
+
+    columns = sorted({key for record in records for key in record}, key=lambda k: (k not in ("id", "child"), k))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in record.items()})
+        for row in extra_rows:
+            handle.write(row + "\n")
+    return path
+
+
+@needs_fork
+def test_parallel_csv_equals_serial(tmp_path: Path) -> None:
+    records = list(cohort(120))
+    bad = (",C000003,visit,2011-09-01", "x1,,visit,2011-09-01", '"unterminated,C000004,visit')
+    path = _write_csv(tmp_path / "a.csv", records, bad)
+    serial = evaluate_files(Engine(), [path], AS_OF, jobs=1)
+    parallel = evaluate_files(Engine(), [path], AS_OF, jobs=2, parallel_from=0)
+    assert parallel.jobs == 2
+    assert parallel.evaluation == serial.evaluation
+    assert parallel.rejected == serial.rejected and parallel.counts == serial.counts
+    assert serial.counts.rejected >= 2 and serial.evaluation.breaches
+
+
+@needs_fork
+def test_a_bad_csv_header_is_reported_as_in_a_serial_read(tmp_path: Path) -> None:
+    from swp_rules.io.events import InputError
+
+    path = tmp_path / "a.csv"
+    path.write_text("id,child,child,type,date\n1,C1,C1,visit,2011-09-01\n", encoding="utf-8")
+    for jobs in (1, 2):
+        with pytest.raises(InputError, match="repeats a column"):
+            evaluate_files(Engine(), [path], AS_OF, jobs=jobs, parallel_from=0)

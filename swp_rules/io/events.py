@@ -198,8 +198,12 @@ def _text_lines(handle: IO[bytes], bad: set[int], numbers: list[int]) -> Iterato
             yield raw.decode("utf-8", errors="replace")
 
 
-def iter_csv(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Rejection]]:
-    """Events and rejections from a CSV stream: a header row, one event a row, extra columns as fields."""
+def iter_csv(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
+             ) -> Iterator[tuple[int, Event | Rejection]]:
+    """Events and rejections from a CSV stream: a header row, one event a row, extra columns as fields.
+
+    ``part=(k, n)`` keeps only the rows worker ``k`` of ``n`` owns: those of its children (by the ``child`` cell),
+    and, for a row with no child, by the row's first line number."""
     bad: set[int] = set()
     numbers: list[int] = []
     reader = csv.reader(_text_lines(handle, bad, numbers))
@@ -213,7 +217,8 @@ def iter_csv(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Reje
             return
         except csv.Error as exc:
             consumed = len(numbers)
-            yield first_line, Rejection(source, first_line, None, None, f"unreadable CSV row: {exc}")
+            if part is None or first_line % part[1] == part[0]:
+                yield first_line, Rejection(source, first_line, None, None, f"unreadable CSV row: {exc}")
             continue
         consumed = len(numbers)
         lines = range(first_line, consumed + 1)
@@ -226,6 +231,8 @@ def iter_csv(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Reje
             continue
         if not any(cell.strip() for cell in row):
             continue
+        if part is not None and _row_owner(header, row, first_line, part[1]) != part[0]:
+            continue
         if any(n in bad for n in lines):
             reason = "invalid UTF-8, or a line too long (corrupt record)"
             yield first_line, Rejection(source, first_line, None, None, reason)
@@ -236,6 +243,17 @@ def iter_csv(handle: IO[bytes], source: str) -> Iterator[tuple[int, Event | Reje
             continue
         record = dict(zip(header, row, strict=False))
         yield first_line, _to_event(record, source, first_line, from_text=True)
+
+
+def _row_owner(header: list[str], row: list[str], first_line: int, parts: int) -> int:
+    """Which worker owns a CSV row: the one for its child (as ``line_owner`` routes JSON Lines), else by line."""
+    try:
+        child = row[header.index("child")]
+    except (ValueError, IndexError):
+        return first_line % parts
+    if not child:
+        return first_line % parts
+    return zlib.crc32(child.encode("utf-8", "surrogatepass")) % parts
 
 
 def _format_of(path: Path, head: bytes) -> str:
@@ -266,16 +284,14 @@ def file_format(path: str | Path) -> str:
 def iter_file(path: str | Path, part: tuple[int, int] | None = None) -> Iterator[tuple[int, Event | Rejection]]:
     """Events and rejections from one file, JSON Lines or CSV by its suffix (or, failing that, its content).
 
-    ``part`` (JSON Lines only) keeps the lines one worker of several owns; see ``iter_jsonl``."""
+    ``part`` keeps the lines one worker of several owns; see ``iter_jsonl`` and ``iter_csv``."""
     path = Path(path)
     with _open(path) as handle:
         head = handle.peek(64)[:64] if isinstance(handle, io.BufferedReader) else b""
         if _format_of(path, head) == "jsonl":
             yield from iter_jsonl(handle, str(path), part)
-        elif part is not None:
-            raise ValueError("only JSON Lines files can be read in parts")
         else:
-            yield from iter_csv(handle, str(path))
+            yield from iter_csv(handle, str(path), part)
 
 
 def check_readable(paths: Iterable[str | Path]) -> None:

@@ -4,7 +4,8 @@ Each worker reads every line but parses only its own children's (``line_owner`` 
 text), groups them by child and does its work on them; nothing but results crosses between processes. Before the
 work, the workers report the latest event date and a hash of every id they accepted: ids are unique across the
 whole input, so an id accepted by two workers (a reused id, which a serial read rejects) means the run must be
-serial, and ``run_in_parts`` returns ``None``. Rejections come back in input order and counts add up as in a
+serial, and ``run_in_parts`` returns ``None`` (as it does when a worker cannot read its part, so that the serial
+read reports why). Rejections come back in input order and counts add up as in a
 serial read, so callers can give the same results whatever the number of workers.
 
 Workers are forked, so the work function and everything it closes over are shared, not copied over a pipe.
@@ -24,7 +25,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
-from swp_rules.io.events import EventReader, InputCounts, Rejection, file_format
+from swp_rules.io.events import EventReader, InputCounts, Rejection
 from swp_rules.model import Event
 
 #: Below this much input (bytes) one process is faster than starting workers.
@@ -67,12 +68,10 @@ def can_fork() -> bool:
 
 
 def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int = PARALLEL_FROM_BYTES) -> bool:
-    """Whether to read in parts: several workers, a system that can fork, and JSON Lines input large enough."""
+    """Whether to read in parts: several workers, a system that can fork, and input large enough."""
     if workers < 2 or not can_fork():
         return False
-    if sum(Path(p).stat().st_size for p in paths) < parallel_from:
-        return False
-    return all(file_format(p) == "jsonl" for p in paths)
+    return sum(Path(p).stat().st_size for p in paths) >= parallel_from
 
 
 def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None) -> Grouped:
@@ -128,6 +127,11 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
         processes.append(process)
     try:
         reports = [_receive(pipe) for pipe in pipes]
+        if any(r[0] == "failed" for r in reports):  # e.g. a bad CSV header: the serial read says what is wrong
+            for pipe, report in zip(pipes, reports, strict=True):
+                if report[0] != "failed":
+                    pipe.send(None)
+            return None
         clash = _shared_id(array("q", r[1]) for r in reports)
         latest = max((r[0] for r in reports if r[0] is not None), default=None)
         del reports
