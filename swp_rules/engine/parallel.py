@@ -4,7 +4,7 @@ The input is read in parts, one per worker, each holding whole children (``swp_r
 evaluates its children and sends back only the records asked for. Results are merged in the serial order
 (children sorted, rejections in input order), so the output does not depend on the number of workers; an id
 reused across the parts sends the run back to the serial path. The serial path is also taken for one job, small
-or CSV input, and systems that cannot fork (Windows; macOS under some Pythons).
+input, and systems that cannot fork (Windows; macOS under some Pythons).
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
                    parallel_from: int = PARALLEL_FROM_BYTES) -> FilesEvaluation:
     """Read event files and evaluate every child as of ``as_of`` (default: the latest event's date).
 
-    ``jobs`` worker processes (default: one per core) share the work when the input is JSON Lines of at least
-    ``parallel_from`` bytes; the results are the same as a serial run. Raises ``InputError`` before reading if a
+    ``jobs`` worker processes (default: one per core) share the work when the input (JSON Lines or CSV) is at
+    least ``parallel_from`` bytes; the results are the same as a serial run. Raises ``InputError`` before reading if a
     file cannot be read, and ``ValueError`` when there are no events and no ``as_of``.
     """
     workers = available_jobs() if jobs is None else jobs

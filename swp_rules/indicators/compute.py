@@ -293,7 +293,7 @@ def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indic
                   rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (), jobs: int | None = None,
                   parallel_from: int = PARALLEL_FROM_BYTES) -> FilesIndicators:
     """Read event files and compute indicators for ``period``, on ``jobs`` worker processes (default: one per core)
-    for JSON Lines input of at least ``parallel_from`` bytes; the results are the same as a serial run.
+    for input of at least ``parallel_from`` bytes; the results are the same as a serial run.
 
     Raises ``InputError`` before reading if a file cannot be read, ``RulesetError`` for a bad ruleset and
     ``KeyError`` for an unknown indicator."""
