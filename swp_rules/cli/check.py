@@ -20,7 +20,6 @@ from swp_rules.cli.common import (
     format_option,
     open_output,
     parse_date_option,
-    read_events,
     rejected_table,
     render_table,
     resolve_format,
@@ -28,9 +27,10 @@ from swp_rules.cli.common import (
     write_csv,
 )
 from swp_rules.engine import ChildNote, Engine, load_rulebook
-from swp_rules.engine.evaluate import REPORTED, group_by_child
+from swp_rules.engine.evaluate import REPORTED
 from swp_rules.engine.parallel import evaluate_files
-from swp_rules.io.events import InputError
+from swp_rules.io.events import EventReader, InputError, LoadedEvents, check_readable
+from swp_rules.model import Event
 from swp_rules.report import duties as report
 from swp_rules.rulesets.duties import FAMILIES
 from swp_rules.rulesets.loader import RulesetError
@@ -137,11 +137,24 @@ def explain_command(events: tuple[str, ...], child: str, as_of: str | None, rule
                     fmt: str | None, output: Path | None, matcher: str) -> int:
     """One child's timeline: every duty, its clock, and why it is met, open, lapsed or breached."""
     engine = _engine(rulesets, matcher)
-    loaded = read_events(events)
-    mine = group_by_child(loaded.events).get(child)
+    if not events:
+        raise CannotRun("no EVENTS file given")
+    try:
+        check_readable(events)
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    reader = EventReader()  # every record is read and checked; only this child's events are kept
+    mine: list[Event] = []
+    latest: dt.date | None = None
+    for event in reader.read(events):
+        if latest is None or event.date > latest:
+            latest = event.date
+        if event.child == child:
+            mine.append(event)
+    loaded = LoadedEvents(tuple(mine), tuple(reader.rejected), reader.counts)
     if not mine:
         raise CannotRun("no events for the child named by --child")
-    day = _as_of(as_of, max((e.date for e in loaded.events), default=None))
+    day = _as_of(as_of, latest)
     records, timeline = engine.child_records(child, mine, day)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
