@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -11,7 +12,21 @@ from swp_rules.cli.common import EXIT_CANNOT_RUN
 
 
 class _Group(click.Group):
-    """Usage errors exit 2 (SPEC.md §3); an unexpected error never prints a traceback or case data."""
+    """Usage errors exit 2 (SPEC.md §3); an unexpected error never prints a traceback or case data.
+
+    Each command's module is imported only when the command runs (``--help`` and one command stay quick)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in _COMMANDS:
+            return found
+        module = importlib.import_module(f"swp_rules.cli.{_COMMANDS[cmd_name]}")
+        for command in module.COMMANDS:
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
         try:
@@ -41,12 +56,13 @@ def main() -> None:
     """Statutory duties, outcome indicators and practice-contract payments for looked-after children."""
 
 
-def _register() -> None:
-    from swp_rules.cli import check, demo, import_903, indicators, payments, rulesets
-
-    for module in (check, demo, import_903, indicators, payments, rulesets):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+#: Each command's name and the module (in ``swp_rules.cli``) that defines it in its ``COMMANDS``.
+_COMMANDS: dict[str, str] = {
+    "check": "check",
+    "explain": "check",
+    "demo": "demo",
+    "import-903": "import_903",
+    "indicators": "indicators",
+    "payments": "payments",
+    "rulesets": "rulesets",
+}
