@@ -32,10 +32,10 @@ from swp_rules.contracts.periods import contract_years
 from swp_rules.rulesets.loader import (
     Node,
     RulesetError,
-    RulesetProblem,
     SourceFile,
+    checked,
     find_ruleset_file,
-    read_yaml,
+    read_ruleset_of_kind,
     register_kind,
     rulesets_root,
 )
@@ -531,15 +531,8 @@ def load_contract(id_or_path: str | Path, measures: Mapping[str, Polarity | None
     located problem (``file:line: key: reason``)."""
     path = find_ruleset_file(str(id_or_path))
     display = str(id_or_path) if Path(str(id_or_path)).suffix in (".yaml", ".yml") else _display(path)
-    source = read_yaml(path, display)
-    kind = source.root["kind"].value
-    if kind != "contract":
-        raise RulesetError([RulesetProblem(source.root.file, _line(source.root, "kind"), "kind",
-                                           f"is {kind!r}, not a contract")])
-    contract = parse_contract(source, measures)
-    if source.root.problems or contract is None:
-        raise RulesetError(source.root.problems)
-    return contract
+    source = read_ruleset_of_kind(path, "contract", display)
+    return checked(source, parse_contract(source, measures))
 
 
 def _display(path: Path) -> str:
@@ -547,10 +540,6 @@ def _display(path: Path) -> str:
         return str(Path("rulesets") / path.relative_to(rulesets_root()))
     except ValueError:
         return str(path)
-
-
-def _line(node: Node, key: str) -> int:
-    return node[key].line
 
 
 __all__ = ["load_contract", "parse_contract"]

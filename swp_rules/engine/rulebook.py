@@ -13,8 +13,8 @@ from swp_rules.rulesets.duties import Condition, DutyRule, DutyRuleset, Trigger,
 from swp_rules.rulesets.loader import (
     RulesetError,
     RulesetProblem,
-    find_ruleset_file,
-    read_yaml,
+    checked,
+    read_ruleset_of_kind,
     shipped_files,
     shipped_id,
 )
@@ -94,16 +94,8 @@ def _overlap(a: DutyRule, b: DutyRule) -> bool:
 
 def load_duty_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> DutyRuleset:
     """One duties ruleset by shipped id (``statutory/cpr-2010``) or path."""
-    path = find_ruleset_file(str(id_or_path))
-    display = str(path) if Path(str(id_or_path)).suffix in (".yaml", ".yml") else None
-    source = read_yaml(path, display)
-    kind = source.root["kind"].value
-    if kind != "duties":
-        raise RulesetError([RulesetProblem(source.root.file, 1, "kind", f"is {kind!r}, not a duties ruleset")])
-    ruleset = parse_duties(source, parameters)
-    if source.root.problems:
-        raise RulesetError(source.root.problems)
-    return ruleset
+    source = read_ruleset_of_kind(id_or_path, "duties")
+    return checked(source, parse_duties(source, parameters))
 
 
 def default_duty_ids() -> list[str]:

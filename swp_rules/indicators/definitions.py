@@ -24,9 +24,12 @@ from swp_rules.rulesets.loader import (
     RulesetError,
     RulesetProblem,
     SourceFile,
-    find_ruleset_file,
-    read_yaml,
+    checked,
+    parse_in_force,
+    parse_parameters,
+    read_ruleset_of_kind,
     register_kind,
+    resolve,
     shipped_files,
     shipped_id,
 )
@@ -262,14 +265,7 @@ class _Context:
         self.inclusive = counting != "exclusive"
 
     def value(self, node: Node) -> Any:
-        value = node.value
-        if isinstance(value, str) and value.startswith("$"):
-            name = value[1:]
-            if name not in self.parameters:
-                node.fail(f"unknown parameter {name!r}")
-                return None
-            return self.parameters[name]
-        return value
+        return resolve(node, self.parameters)
 
     def integer(self, node: Node, required: bool = True) -> int | None:
         value = self.value(node)
@@ -301,19 +297,6 @@ class _Context:
             return None
         amount = self.integer(node[units[0]])
         return None if amount is None else Duration(units[0], amount, self.inclusive)
-
-
-def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
-    if node.value is None:
-        return default
-    if not node.mapping():
-        return default
-    node.keys_allowed(("from", "to"))
-    start = node["from"].date(required=default[0] is None) or default[0]
-    end = node["to"].date(required=False) or (default[1] if not node.has("to") else None)
-    if start and end and end < start:
-        node["to"].fail(f"ends ({end}) before it starts ({start})")
-    return start, end
 
 
 def _event_match(node: Node, ctx: _Context) -> EventMatch | None:
@@ -486,7 +469,7 @@ def _indicator(node: Node, ruleset: IndicatorRuleset, ctx: _Context,
         node["outcome"].fail(f"unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
         outcome = None
     citation = node["citation"].string()
-    start, end = _in_force(node["in_force"], default_force)
+    start, end = parse_in_force(node["in_force"], default_force)
     if start is None and not node.has("in_force"):
         node["in_force"].fail("is required (here or for the whole ruleset)")
     polarity = node["polarity"].string()
@@ -535,34 +518,6 @@ def _indicator(node: Node, ruleset: IndicatorRuleset, ctx: _Context,
     )
 
 
-def _parameters(node: Node) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    if node.value is None or not node.mapping():
-        return found
-    for name, item in node.items():
-        if not item.mapping():
-            continue
-        item.keys_allowed(("value", "choices", "meaning", "citation"))
-        if not item.has("value"):
-            item.fail("is required", item.child_path("value"))
-            continue
-        value = _plain(item["value"].value)
-        if item.has("choices"):
-            choices = _plain(item["choices"].value)
-            if not isinstance(choices, list) or value not in choices:
-                item["value"].fail(f"must be one of the declared choices {choices!r}")
-        found[name] = value
-    return found
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
 @register_kind("indicators")
 def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = None) -> IndicatorRuleset:
     """Check an indicators file and build its definitions; problems are recorded on the source's node."""
@@ -571,8 +526,8 @@ def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = N
     ruleset_id = root["ruleset"].string() or ""
     version = str(root["version"].string() or "")
     title = root["title"].string() or ""
-    start, end = _in_force(root["in_force"], (None, None)) if root.has("in_force") else (None, None)
-    parameters = _parameters(root["parameters"])
+    start, end = parse_in_force(root["in_force"], (None, None)) if root.has("in_force") else (None, None)
+    parameters = parse_parameters(root["parameters"])
     for name, value in (overrides or {}).items():
         if name in parameters:
             parameters[name] = value
@@ -600,16 +555,8 @@ def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = N
 
 def load_indicator_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> IndicatorRuleset:
     """One indicators ruleset by shipped id (``outcomes/ni-2008``) or path."""
-    path = find_ruleset_file(str(id_or_path))
-    display = str(path) if Path(str(id_or_path)).suffix in (".yaml", ".yml") else None
-    source = read_yaml(path, display)
-    kind = source.root["kind"].value
-    if kind != "indicators":
-        raise RulesetError([RulesetProblem(source.root.file, 1, "kind", f"is {kind!r}, not an indicators ruleset")])
-    ruleset = parse_indicators(source, parameters)
-    if source.root.problems:
-        raise RulesetError(source.root.problems)
-    return ruleset
+    source = read_ruleset_of_kind(id_or_path, "indicators")
+    return checked(source, parse_indicators(source, parameters))
 
 
 def default_indicator_ids() -> list[str]:

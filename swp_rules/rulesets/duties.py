@@ -15,7 +15,7 @@ import attrs
 
 from swp_rules.model import EVENT_TYPES
 from swp_rules.rulesets import conditions as cond
-from swp_rules.rulesets.loader import Node, SourceFile, register_kind
+from swp_rules.rulesets.loader import Node, SourceFile, parse_in_force, parse_parameters, register_kind, resolve
 
 #: Rule families (SPEC.md §2): the stable prefixes of duty rule ids.
 FAMILIES: Final = frozenset(
@@ -189,48 +189,17 @@ _RULE_KEYS: Final = (
 _COMMENCING_TRIGGERS: Final = ("period_start", "first_placement", "placement_start")
 
 
-def _in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
-              required: bool = False) -> tuple[dt.date | None, dt.date | None]:
-    if node.value is None:
-        if required and default[0] is None:
-            node.fail("is required (the ruleset gives no in_force dates either)")
-        return default
-    if not node.mapping():
-        return default
-    node.keys_allowed(("from", "to"))
-    start = node["from"].date(required=default[0] is None) or default[0]
-    end = node["to"].date(required=False) or (default[1] if not node.has("to") else None)
-    if start and end and end < start:
-        node["to"].fail(f"ends ({end}) before it starts ({start})")
-    if default[0] and start and start < default[0]:
-        node["from"].fail(f"starts before its ruleset is in force ({default[0]})")
-    return start, end
-
-
 def _amount(node: Node, parameters: Mapping[str, Any]) -> int | None:
     value = node.value
     if isinstance(value, str) and value.startswith("$"):
-        name = value[1:]
-        if name not in parameters:
-            node.fail(f"unknown parameter {name!r}")
+        value = resolve(node, parameters)
+        if value is None:
             return None
-        value = parameters[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            node.fail(f"parameter {name!r} must be a whole number of zero or more")
+            node.fail(f"parameter {node.value[1:]!r} must be a whole number of zero or more")
             return None
         return int(value)
     return node.integer(minimum=0)
-
-
-def _param_text(node: Node, parameters: Mapping[str, Any]) -> Any:
-    value = node.value
-    if isinstance(value, str) and value.startswith("$"):
-        name = value[1:]
-        if name not in parameters:
-            node.fail(f"unknown parameter {name!r}")
-            return None
-        return parameters[name]
-    return value
 
 
 def _condition(node: Node, types: Mapping[str, type]) -> Condition | None:
@@ -323,7 +292,7 @@ def _discharge(node: Node) -> Discharge | None:
 
 
 def _choice(node: Node, allowed: tuple[str, ...], default: str, parameters: Mapping[str, Any]) -> str:
-    value = _param_text(node, parameters)
+    value = resolve(node, parameters)
     if value is None:
         return default
     if value not in allowed:
@@ -346,7 +315,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
             node["id"].fail(f"unknown family {match['family']!r} (families: {', '.join(sorted(FAMILIES))})")
     title = node["title"].string()
     citation = node["citation"].string()
-    start, end = _in_force(node["in_force"], default_force, required=True)
+    start, end = parse_in_force(node["in_force"], default_force, required=True)
     trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
     applies = _condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
     accept_before = node["accept_before"].boolean()
@@ -429,26 +398,6 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
     )
 
 
-def _parameters(node: Node) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    if node.value is None or not node.mapping():
-        return found
-    for name, item in node.items():
-        if not item.mapping():
-            continue
-        item.keys_allowed(("value", "choices", "meaning", "citation"))
-        if not item.has("value"):
-            item.fail("is required", item.child_path("value"))
-            continue
-        value = item["value"].value
-        if item.has("choices"):
-            choices = item["choices"].value
-            if not isinstance(choices, list) or value not in choices:
-                item["value"].fail(f"must be one of the declared choices {choices!r}")
-        found[name] = value
-    return found
-
-
 @register_kind("duties")
 def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None) -> DutyRuleset:
     """Check a duties file and build its rules; problems are recorded on the source's node."""
@@ -458,8 +407,8 @@ def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None)
     version = str(root["version"].string() or "")
     title = root["title"].string() or ""
     instrument = root["instrument"].string(required=False) or ""
-    start, end = _in_force(root["in_force"], (None, None))
-    parameters = _parameters(root["parameters"])
+    start, end = parse_in_force(root["in_force"], (None, None))
+    parameters = parse_parameters(root["parameters"])
     for name, value in (overrides or {}).items():
         if name in parameters:
             parameters[name] = value

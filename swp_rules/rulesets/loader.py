@@ -252,6 +252,7 @@ KIND_PARSERS: dict[str, Callable[[SourceFile], Any]] = {}
 
 
 _Parser = TypeVar("_Parser", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def register_kind(kind: str) -> Callable[[_Parser], _Parser]:
@@ -315,3 +316,88 @@ def find_ruleset_file(id_or_path: str) -> Path:
         if shipped.is_file():
             return shipped
     raise RulesetError([RulesetProblem(id_or_path, 0, "(ruleset)", "no shipped ruleset has this id and no such file")])
+
+
+def read_ruleset_of_kind(id_or_path: str | Path, kind: str, display: str | None = None) -> SourceFile:
+    """A ruleset's source by shipped id or path, checked to be of ``kind`` (``duties``, ``indicators``,
+    ``contract``); ``RulesetError`` when it cannot be read or is of another kind."""
+    path = find_ruleset_file(str(id_or_path))
+    if display is None and Path(str(id_or_path)).suffix in (".yaml", ".yml"):
+        display = str(path)
+    source = read_yaml(path, display)
+    found = source.root["kind"]
+    if found.value != kind:
+        raise RulesetError([RulesetProblem(source.root.file, found.line, "kind",
+                                           f"is {found.value!r}; a {kind!r} ruleset is needed here")])
+    return source
+
+
+def checked(source: SourceFile, built: T | None) -> T:
+    """What a parser built from ``source``, or ``RulesetError`` with every problem it recorded."""
+    if source.root.problems or built is None:
+        raise RulesetError(source.root.problems)
+    return built
+
+
+def parse_in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
+                   required: bool = False) -> tuple[dt.date | None, dt.date | None]:
+    """An ``in_force: {from, to}`` mapping; ``default`` is the enclosing ruleset's (a rule inherits it and may not
+    start before it). ``required``: a rule must have dates when its ruleset gives none."""
+    if node.value is None:
+        if required and default[0] is None:
+            node.fail("is required (the ruleset gives no in_force dates either)")
+        return default
+    if not node.mapping():
+        return default
+    node.keys_allowed(("from", "to"))
+    start = node["from"].date(required=default[0] is None) or default[0]
+    end = node["to"].date(required=False) or (default[1] if not node.has("to") else None)
+    if start and end and end < start:
+        node["to"].fail(f"ends ({end}) before it starts ({start})")
+    if default[0] and start and start < default[0]:
+        node["from"].fail(f"starts before its ruleset is in force ({default[0]})")
+    return start, end
+
+
+def parse_parameters(node: Node) -> dict[str, Any]:
+    """A ruleset's ``parameters``: each a mapping with a ``value`` (and optional ``choices``, ``meaning``,
+    ``citation``); a value outside its declared choices is an error."""
+    found: dict[str, Any] = {}
+    if node.value is None or not node.mapping():
+        return found
+    for name, item in node.items():
+        if not item.mapping():
+            continue
+        item.keys_allowed(("value", "choices", "meaning", "citation"))
+        if not item.has("value"):
+            item.fail("is required", item.child_path("value"))
+            continue
+        value = plain(item["value"].value)
+        if item.has("choices"):
+            choices = plain(item["choices"].value)
+            if not isinstance(choices, list) or value not in choices:
+                item["value"].fail(f"must be one of the declared choices {choices!r}")
+        found[name] = value
+    return found
+
+
+def plain(value: Any) -> Any:
+    """YAML values as plain lists, dicts and scalars (without ruamel's comment-keeping types)."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def resolve(node: Node, parameters: Mapping[str, Any]) -> Any:
+    """A node's value, with ``$name`` replaced by the ruleset's parameter of that name (an unknown name is an
+    error, and gives ``None``)."""
+    value = node.value
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in parameters:
+            node.fail(f"unknown parameter {name!r}")
+            return None
+        return parameters[name]
+    return value
