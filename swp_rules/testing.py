@@ -1028,9 +1028,9 @@ def contracts(
     """Valid contract parameter dicts for payment-by-results tests (DOMAIN.md §D.3).
 
     A draw is a parameter set, not a contract file: write its fields into a contract file (``docs/contracts.md``,
-    numbers as exact text) or build ``swp_rules.contracts`` objects from them, as ``tests/test_contracts_properties.py``
-    does. The outcome ids are the names in ``CONTRACT_OUTCOMES``; map them to indicator measures as your contract
-    does. The dict holds:
+    numbers as exact text) or build ``swp_rules.contracts`` objects from them, as
+    ``tests/contracts/test_contracts_properties.py`` does. The outcome ids are the names in ``CONTRACT_OUTCOMES``;
+    map them to indicator measures as your contract does. The dict holds:
 
     * ``id``: ``"contract-<n>"``;
     * ``fee``: the annual operations fee, a ``Decimal`` in whole pence, £50,000–£5,000,000;

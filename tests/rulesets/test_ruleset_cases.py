@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from swp_rules.engine import Engine, load_rulebook
 from swp_rules.io.events import load_records
 
-CASES = sorted((Path(__file__).parent / "rulesets" / "duties").glob("*.yaml"))
+CASES = sorted((Path(__file__).parents[1] / "rulesets" / "duties").glob("*.yaml"))
 
 
 def _plain(value: Any) -> Any:

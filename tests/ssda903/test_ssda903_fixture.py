@@ -19,7 +19,7 @@ from swp_rules.cli import main
 from swp_rules.engine.timeline import CANNOT_EVALUATE, RECORD_PROBLEM
 from swp_rules.ssda903 import Import903, import_903
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 _CANDIDATES = (
     REPO.parent / "shared" / "data" / "ssda903-public-fixture",
     Path("/work/shared/data/ssda903-public-fixture"),

@@ -15,7 +15,7 @@ from swp_rules.contracts.periods import contract_year, service_months, settlemen
 from swp_rules.periods import ReportingPeriod, parse_period
 from swp_rules.rulesets.loader import shipped_files, shipped_id
 
-HERE = Path(__file__).parent / "rulesets" / "contracts"
+HERE = Path(__file__).parents[1] / "rulesets" / "contracts"
 D = Decimal
 
 

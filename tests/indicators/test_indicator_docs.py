@@ -15,7 +15,7 @@ from swp_rules.io.events import load_records
 from swp_rules.periods import ReportingPeriod
 from swp_rules.testing import cohorts
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "indicators.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
 DUTY_INDICATORS = ["NI66", "KPI-visits-on-time", "KPI-reviews-on-time", "KPI-health-on-time"]
 
 

@@ -14,7 +14,7 @@ from swp_rules.engine.evaluate import REPORTED
 from swp_rules.engine.parallel import can_fork, evaluate_files
 from swp_rules.io.events import line_owner, load_records
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from cohort import cohort
 
 AS_OF = dt.date(2012, 3, 31)

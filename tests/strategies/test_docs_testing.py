@@ -14,7 +14,7 @@ import pytest
 
 import swp_rules.testing
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "testing.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 

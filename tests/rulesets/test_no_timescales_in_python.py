@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "swp_rules"
+PACKAGE = Path(__file__).resolve().parents[2] / "swp_rules"
 
 #: Timescales that appear in DOMAIN.md §A.2 as day counts, or as weeks and months converted to days.
 TIMESCALE_NUMBERS = frozenset({5, 7, 10, 14, 15, 20, 21, 28, 42, 56, 84, 90, 91, 182, 183, 365})

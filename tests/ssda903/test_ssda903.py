@@ -18,7 +18,7 @@ from swp_rules.ssda903 import Ssda903Error, import_903, recognise
 from swp_rules.ssda903.convert import event_id
 from swp_rules.ssda903.dates import collection_year, parse_903_date
 
-DATA = Path(__file__).parent / "data" / "ssda903"
+DATA = Path(__file__).parents[1] / "data" / "ssda903"
 
 
 def _id(readable: str) -> str:
@@ -309,7 +309,7 @@ def test_the_documented_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/ssda903.md's example, run from the repository root as written."""
     import doctest
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     monkeypatch.chdir(root)
     failures, tried = doctest.testfile(str(root / "docs" / "ssda903.md"), module_relative=False)
     assert tried > 0 and failures == 0

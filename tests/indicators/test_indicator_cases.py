@@ -18,7 +18,7 @@ from swp_rules.indicators import compute_indicators
 from swp_rules.io.events import load_records
 from swp_rules.periods import parse_period
 
-CASES = sorted((Path(__file__).parent / "rulesets" / "indicators").glob("*.yaml"))
+CASES = sorted((Path(__file__).parents[1] / "rulesets" / "indicators").glob("*.yaml"))
 
 
 def _plain(value: Any) -> Any:

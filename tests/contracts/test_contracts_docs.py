@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "contracts.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
 
 
 def test_docs_examples() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from swp_rules.engine.timeline import Timeline
 from swp_rules.ssda903 import import_903
 
-DATA = Path(__file__).parent / "data" / "ssda903"
+DATA = Path(__file__).parents[1] / "data" / "ssda903"
 CLEAN = DATA / "clean"
 _FILES = sorted(p.relative_to(CLEAN) for p in CLEAN.rglob("*.csv"))
 _EXPECTED = [json.loads(line) for line in (DATA / "clean.expected.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from swp_rules.cli import main
 from swp_rules.examples import events_path
 
-BROKEN = Path(__file__).parent / "rulesets" / "contracts-broken"
+BROKEN = Path(__file__).parents[1] / "rulesets" / "contracts-broken"
 
 #: Each broken contract, with the line, key and the start of the reason its first problem must give.
 EXPECTED = {

@@ -17,7 +17,7 @@ from swp_rules.cli import main
 from swp_rules.engine import load_rulebook
 from swp_rules.rulesets.loader import RulesetError, parse_file, rulesets_root
 
-BROKEN = sorted((Path(__file__).parent / "rulesets" / "broken").glob("*.yaml"))
+BROKEN = sorted((Path(__file__).parents[1] / "rulesets" / "broken").glob("*.yaml"))
 _MARK = re.compile(r"#\s*ERROR:\s*(?P<key>\S+):\s*(?P<reason>.+?)\s*$")
 _PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<key>\S+): (?P<reason>.+)$")
 
@@ -84,7 +84,7 @@ def test_the_api_raises_a_located_ruleset_error(path: Path) -> None:
 
 
 def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
-    text = (Path(__file__).parent / "rulesets" / "broken" / "missing-citation.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "rulesets" / "broken" / "missing-citation.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "two.yaml"
     broken.write_text(text.replace("deadline: {days: 7}", "deadline: {dayz: 7}"), encoding="utf-8")
     result = CliRunner().invoke(main, ["rulesets", "validate", str(broken)])
@@ -98,7 +98,7 @@ def test_shipped_rulesets_validate() -> None:
     assert result.exit_code == 0, result.stderr
 
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "ruleset-language.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "ruleset-language.md"
 
 
 def _doc_blocks(language: str) -> list[str]:
@@ -111,7 +111,7 @@ def test_the_documented_errors_are_the_real_ones() -> None:
     assert len(documented) >= 10
     for line in documented:
         stem = line.split(".yaml:", 1)[0]
-        path = Path(__file__).parent / "rulesets" / "broken" / f"{stem}.yaml"
+        path = Path(__file__).parents[1] / "rulesets" / "broken" / f"{stem}.yaml"
         result = CliRunner().invoke(main, ["rulesets", "validate", str(path)])
         shown = [p.replace(str(path.parent) + "/", "") for p in result.stderr.splitlines()]
         prefix = re.split(r" ?\.\.\.", line, maxsplit=1)[0].rstrip(", ")
@@ -129,7 +129,7 @@ def test_explain_with_a_broken_ruleset_cannot_run(tmp_path: Path) -> None:
     events = tmp_path / "events.jsonl"
     events.write_text('{"id": "e1", "child": "C1", "type": "looked_after_started", "date": "2011-05-27", '
                       '"legal_status": "V2"}\n', encoding="utf-8")
-    broken = Path(__file__).parent / "rulesets" / "broken" / "unknown-fact.yaml"
+    broken = Path(__file__).parents[1] / "rulesets" / "broken" / "unknown-fact.yaml"
     result = CliRunner().invoke(main, ["explain", str(events), "--child", "C1", "--as-of", "2011-06-30",
                                        "--ruleset", str(broken)])
     assert result.exit_code == 2, result.output

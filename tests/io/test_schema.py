@@ -27,8 +27,8 @@ from swp_rules.rulesets import duties
 from swp_rules.rulesets.loader import RulesetError, parse_file, read_yaml, rulesets_root, shipped_files
 from swp_rules.testing import INVALID_RECORD_KINDS, invalid_records, timelines
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = Path(__file__).parent / "rulesets" / "broken"
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = Path(__file__).parents[1] / "rulesets" / "broken"
 
 
 def _validator(path: Path) -> jsonschema.protocols.Validator:

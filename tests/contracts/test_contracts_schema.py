@@ -14,7 +14,7 @@ from swp_rules.contracts.schema import contract_schema
 from swp_rules.rulesets.loader import shipped_files, shipped_id
 
 VALIDATOR = jsonschema.Draft202012Validator(schema.load(schema.CONTRACT_SCHEMA))
-HERE = Path(__file__).parent / "rulesets"
+HERE = Path(__file__).parents[1] / "rulesets"
 EXAMPLES = [p for p in shipped_files() if shipped_id(p).startswith("contracts/") and "/duties/" not in shipped_id(p)]
 EXAMPLES += sorted((HERE / "contracts").glob("*.yaml"))
 
