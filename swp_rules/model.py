@@ -75,6 +75,12 @@ EVENT_TYPES: Final[Mapping[str, Mapping[str, FieldSpec]]] = MappingProxyType(
             "long_term": _opt("bool", description="intended to last until the child is 18"),
             "emergency": _opt("bool"),
             "weekly_cost": _opt("decimal", minimum=0, description="weekly cost in GBP"),
+            "temporary_approval": _opt(
+                "bool", description="a connected person approved temporarily (SI 2010/959 reg 24)"
+            ),
+            "before_assessment": _opt(
+                "bool", description="placed with a parent before the assessment is complete (SI 2010/959 reg 19)"
+            ),
         },
         "placement_ended": {"reason": _opt("str")},
         "care_plan": {},
@@ -93,6 +99,14 @@ EVENT_TYPES: Final[Mapping[str, Mapping[str, FieldSpec]]] = MappingProxyType(
         "pathway_plan": {},
         "personal_adviser_appointed": {"adviser": _req("str")},
         "personal_adviser_visit": {},
+        "accommodation_provided": {
+            "section": _req(
+                "enum",
+                choices=("23B", "24B"),
+                description="the Children Act 1989 section under which the responsible authority provides it",
+            )
+        },
+        "accommodation_provided_ended": {},
         "worker_allocated": {"worker": _req("str")},
         "missing_started": {"kind": _MISSING_KIND},
         "missing_ended": {"kind": _MISSING_KIND},
