@@ -81,12 +81,12 @@ def main() -> None:
         "running on 1 April 2011 with a clock that starts that day. Tests: `tests/rulesets/duties/`\n"
         "`review-regime-change-2011.yaml`, `review-rcc91-new-year-2011.yaml`, `care-plan-transitional-2011.yaml`,\n"
         "`commencement-2011-existing-placements.yaml`, `visit-2015-long-term-foster.yaml`.\n\n")
-    out.write("## Index\n\n| Rule | Ruleset | In force | Deadline | Citation |\n|---|---|---|---|---|\n")
+    out.write("## Index\n\n| Rule | Ruleset | In force | Deadline | Basis | Citation |\n|---|---|---|---|---|---|\n")
     for rule in sorted(book.rules(), key=lambda r: (r.id, r.in_force_from)):
         until = rule.in_force_to.isoformat() if rule.in_force_to else ""
         deadline = "; ".join(_deadline(d).split(" (")[0] for d in rule.deadlines).replace("|", "\\|")
         out.write(f"| `{rule.id}` | `{rule.ruleset}` | {rule.in_force_from.isoformat()}–{until} | {deadline} "
-                  f"| {rule.citation} |\n")
+                  f"| {rule.basis} | {rule.citation} |\n")
     out.write("\n")
     for ruleset in book.rulesets:
         out.write(f"## {ruleset.title}\n\n`{ruleset.id}` ({ruleset.instrument}), version {ruleset.version}.")
@@ -107,6 +107,8 @@ def main() -> None:
                 lapses += f"; ends at age {rule.until_age}"
             out.write(f"### `{rule.id}` — {rule.title}\n\n")
             out.write(f"- **Citation:** {rule.citation}\n")
+            note = f" ({rule.basis_note})" if rule.basis_note else ""
+            out.write(f"- **Basis:** {rule.basis}{note}\n")
             out.write(f"- **In force:** {rule.in_force_from.isoformat()} to {until}\n")
             out.write(f"- **Trigger:** {_trigger(rule)}\n")
             deadlines = [_deadline(d) for d in rule.deadlines]
@@ -118,7 +120,8 @@ def main() -> None:
                 for text in deadlines:
                     out.write(f"  - {text}\n")
             events = ", ".join(
-                f"`{d.event}`" + (f" when `{d.when.text}`" if d.when else "") for d in rule.discharged_by
+                f"`{d.event}`" + (f" when `{d.when.text}`" if d.when else "") + (f" ({d.because})" if d.because else "")
+                for d in rule.discharged_by
             )
             out.write(f"- **Discharged by:** {events}\n")
             out.write(f"- **Recurrence:** {recurrence}\n")

@@ -32,7 +32,7 @@ from swp_rules.engine.parallel import evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents, check_readable
 from swp_rules.model import Event
 from swp_rules.report import duties as report
-from swp_rules.rulesets.duties import FAMILIES
+from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
 
 
@@ -69,8 +69,12 @@ def _matcher_option(func: Any) -> Any:
 @click.option("--family", "families", multiple=True, type=click.Choice(sorted(FAMILIES)), metavar="FAMILY",
               help="Report only this rule family (repeatable), e.g. for an SSDA903 import, which holds reviews and "
                    "health assessments but no visits or plans.")
+@click.option("--basis", "bases", multiple=True, type=click.Choice(BASES), metavar="BASIS",
+              help="Report only duties of this basis (repeatable): regulation, statutory-guidance, return (a DfE "
+                   "data-return measure), contract or local.")
 def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], fmt: str | None,
-                  output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...]) -> int:
+                  output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
+                  bases: tuple[str, ...]) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     engine = _engine(rulesets, matcher)
     if not events:
@@ -82,7 +86,7 @@ def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[st
         raise CannotRun(str(exc)) from None
     except ValueError:
         raise CannotRun("--as-of is needed when the input holds no events") from None
-    result = loaded.evaluation.only(families) if families else loaded.evaluation
+    result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":

@@ -37,17 +37,19 @@ class Evaluation:
     def for_child(self, child: str) -> tuple[DutyRecord, ...]:
         return tuple(r for r in self.records if r.child == child)
 
-    def only(self, families: Collection[str]) -> Evaluation:
-        """The same evaluation limited to rule families (``review``, ``health``…): for records, such as an SSDA903
-        return, that hold evidence of some duties only."""
-        wanted = frozenset(families)
+    def only(self, families: Collection[str] | None = None, *, bases: Collection[str] | None = None) -> Evaluation:
+        """The same evaluation limited to rule families (``review``, ``health``…: for records, such as an SSDA903
+        return, that hold evidence of some duties only) and to bases (``regulation``, ``return``…, SPEC.md §2).
+        ``None`` (or an empty collection) leaves that choice open."""
+        wanted = frozenset(families or ())
+        grounds = frozenset(bases or ())
 
-        def keep(rule: str) -> bool:
-            return rule.split(".", 1)[0] in wanted
+        def keep(rule: str, basis: str) -> bool:
+            return (not wanted or rule.split(".", 1)[0] in wanted) and (not grounds or basis in grounds)
 
-        return attrs.evolve(self, breaches=tuple(b for b in self.breaches if keep(b.rule)),
-                            open=tuple(o for o in self.open if keep(o.rule)),
-                            records=tuple(r for r in self.records if keep(r.rule)))
+        return attrs.evolve(self, breaches=tuple(b for b in self.breaches if keep(b.rule, b.basis)),
+                            open=tuple(o for o in self.open if keep(o.rule, o.basis)),
+                            records=tuple(r for r in self.records if keep(r.rule, r.basis)))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -319,7 +319,7 @@ class _Run:
             produced = True
             if found is None:
                 return produced
-            index, done = found
+            index, done, _ = found
             next_id = current.id if current.recurs else current.then
             if next_id is None:
                 return produced
@@ -347,10 +347,10 @@ class _Run:
         return rule.deadlines[-1]
 
     def _discharge(self, rule: DutyRule, window_from: int, scope_end: dt.date | None,
-                   occurrence: _Occurrence) -> tuple[int, Event] | None:
+                   occurrence: _Occurrence) -> tuple[int, Event, Discharge] | None:
         timeline = self.timeline
         used = self.used.setdefault(rule.id, set()) if rule.accept_before else None
-        best: tuple[int, Event] | None = None
+        best: tuple[int, Event, Discharge] | None = None
         for discharge in rule.discharged_by:
             positions = timeline.of_type(discharge.event)
             start = bisect.bisect_left(positions, window_from)
@@ -364,7 +364,7 @@ class _Run:
                     continue
                 if not self._fits(discharge, event, occurrence):
                     continue
-                best = (index, event)
+                best = (index, event, discharge)
                 break
         if best is not None and used is not None:
             used.add(best[0])
@@ -380,7 +380,7 @@ class _Run:
         return True
 
     def _record(self, rule: DutyRule, deadline: Deadline, clock_day: dt.date, clock_instant: dt.datetime | None,
-                clock_label: str, due: Due, found: tuple[int, Event] | None, evidence: tuple[str, ...],
+                clock_label: str, due: Due, found: tuple[int, Event, Discharge] | None, evidence: tuple[str, ...],
                 scope_end: dt.date | None, until: dt.date | None) -> DutyRecord | None:
         as_of = self.as_of
         due_day = _due_day(due)
@@ -394,7 +394,7 @@ class _Run:
         ended: dt.date | None = None
         end_limit = min(d for d in (scope_end, until) if d is not None) if (scope_end or until) else None
         if found is not None:
-            _, event = found
+            _, event, _ = found
             evidence = (*evidence, event.id)
             if isinstance(due, dt.datetime):
                 met = event.time or event.date
@@ -418,29 +418,69 @@ class _Run:
         by_age = ended is not None and ended == until and (scope_end is None or until < scope_end)
         reason = f"the child turned {rule.until_age} on {long_date(until)}" if by_age and until else None
         explanation = _explain(rule, deadline, clock_label, clock_start, due, status, met, days_late, as_of, ended,
-                               citation, reason)
+                               citation, reason, by=found[1:] if found is not None else None)
         return DutyRecord(
             child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=status,
             clock_start=clock_start, clock=clock_label, deadline=deadline.describe(), due=due, met=met,
             days_late=days_late, evidence=evidence, explanation=explanation, ruleset=rule.ruleset, ended=ended,
+            basis=rule.basis, discharged_by=found[1].id if found is not None else None,
         )
+
+
+#: How an explanation names what makes a duty owed when it is not a regulation: never as a breach of one.
+_BASIS_WORDS: Final = {
+    "statutory-guidance": "statutory guidance",
+    "return": "a DfE data-return measure",
+    "local": "a local standard",
+    "contract": "a term of the contract",
+}
+
+
+def authority(rule: DutyRule, citation: str) -> str:
+    """``under SI 2010/959 reg 33(1)``; for a duty that is not a regulation's, what it is instead: ``under SSDA903
+    OC2 TEETH_CHECK (the DfE's SSDA903 OC2 measure: not a deadline in the Regulations)``."""
+    if rule.basis == "regulation":
+        return f"under {citation}"
+    words = rule.basis_note or _BASIS_WORDS[rule.basis]
+    if rule.basis == "contract":
+        return f"under {citation} ({words}: not a statutory duty)"
+    return f"under {citation} ({words}: not a deadline in the Regulations)"
+
+
+#: Event types as an explanation names the event that met a duty ("by the visit e7"), where the type's own words
+#: do not read well.
+_EVENT_NAMES: Final = {
+    "immunisations": "immunisation record",
+    "iro_appointed": "IRO appointment",
+    "placement_notified": "placement notification",
+    "personal_adviser_visit": "personal adviser's visit",
+    "access_responded": "response",
+}
+
+
+def met_by(event: Event, discharge: Discharge) -> str:
+    """``by the care plan e3, which includes the personal education plan: reg 5(b)(ii)``."""
+    words = _EVENT_NAMES.get(event.type) or _event_words(event.type)
+    because = f", {discharge.because}" if discharge.because else ""
+    return f"by the {words} {event.id}{because}"
 
 
 def _explain(rule: DutyRule, deadline: Deadline, clock: str, clock_start: Due, due: Due, status: Status,
              met: Due | None, days_late: int, as_of: dt.date, ended: dt.date | None, citation: str,
-             reason: str | None = None) -> str:
+             reason: str | None = None, *, by: tuple[Event, Discharge] | None = None) -> str:
     if deadline.amount == 0:
         window = f"by the day {clock} ({_when_text(clock_start)})"
     else:
         window = f"within {deadline.describe()} after {clock} ({_when_text(clock_start)})"
-    head = f"{rule.title}: due by {_when_text(due)}, {window}, under {citation}"
+    head = f"{rule.title}: due by {_when_text(due)}, {window}, {authority(rule, citation)}"
     days = f"{days_late} day{'' if days_late == 1 else 's'}"
+    done = f" {met_by(*by)}" if by is not None else ""
     if status == "met":
         assert met is not None
-        return f"{head}; done {_on_or_at(met)}, on time."
+        return f"{head}; done {_on_or_at(met)}{done}, on time."
     if status == "breached" and met is not None:
         late = f"{days} late" if days_late else "later the same day"
-        return f"{head}; done {_on_or_at(met)}, {late}."
+        return f"{head}; done {_on_or_at(met)}{done}, {late}."
     if status == "breached":
         if ended is not None and ended < as_of:
             why = f" ({reason})" if reason else ""

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 import attrs
 
+from swp_rules.rulesets.duties import Basis
+
 Status = Literal["met", "breached", "open", "lapsed"]
 Due = dt.date | dt.datetime
 
@@ -34,6 +36,10 @@ class DutyRecord:
     explanation: str
     ruleset: str
     ended: dt.date | None = None
+    #: What makes the duty owed (SPEC.md §2): regulation, statutory-guidance, return, contract or local.
+    basis: Basis = "regulation"
+    #: The id of the event that met the duty (on time or late), or ``None``.
+    discharged_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +53,8 @@ class DutyRecord:
             "met": _iso(self.met),
             "days_late": self.days_late,
             "citation": self.citation,
+            "basis": self.basis,
+            "discharged_by": self.discharged_by,
             "evidence": list(self.evidence),
             "explanation": self.explanation,
             "ruleset": self.ruleset,
@@ -65,11 +73,13 @@ class Breach:
     citation: str
     evidence: tuple[str, ...]
     explanation: str
+    basis: Basis = "regulation"
+    discharged_by: str | None = None
 
     @classmethod
     def of(cls, record: DutyRecord) -> Breach:
         return cls(record.child, record.rule, record.due, record.met, record.days_late, record.citation,
-                   record.evidence, record.explanation)
+                   record.evidence, record.explanation, basis=record.basis, discharged_by=record.discharged_by)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +89,8 @@ class Breach:
             "met": _iso(self.met),
             "days_late": self.days_late,
             "citation": self.citation,
+            "basis": self.basis,
+            "discharged_by": self.discharged_by,
             "evidence": list(self.evidence),
             "explanation": self.explanation,
         }
@@ -95,10 +107,12 @@ class Obligation:
     evidence: tuple[str, ...]
     explanation: str
     status: Literal["open"] = "open"
+    basis: Basis = "regulation"
 
     @classmethod
     def of(cls, record: DutyRecord) -> Obligation:
-        return cls(record.child, record.rule, record.due, record.citation, record.evidence, record.explanation)
+        return cls(record.child, record.rule, record.due, record.citation, record.evidence, record.explanation,
+                   basis=record.basis)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +121,7 @@ class Obligation:
             "due": _iso(self.due),
             "status": self.status,
             "citation": self.citation,
+            "basis": self.basis,
             "evidence": list(self.evidence),
             "explanation": self.explanation,
         }

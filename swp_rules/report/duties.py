@@ -14,7 +14,8 @@ from swp_rules.engine.timeline import sort_key
 from swp_rules.model import Event
 
 CSV_COLUMNS: Final = (
-    "kind", "child", "rule", "status", "due", "met", "days_late", "citation", "evidence", "explanation",
+    "kind", "child", "rule", "status", "due", "met", "days_late", "citation", "basis", "discharged_by", "evidence",
+    "explanation",
     "source", "line", "id", "field", "reason",
 )
 
@@ -27,20 +28,21 @@ def _iso(value: dt.date | dt.datetime | None) -> str:
 
 def breaches_table(breaches: Sequence[Breach]) -> Table:
     table = Table(title=f"Breaches ({len(breaches)})", title_justify="left", show_lines=True)
-    for column in ("child", "rule", "due", "met", "late"):
+    for column in ("child", "rule", "basis", "due", "met", "late"):
         table.add_column(column, no_wrap=True)
     table.add_column("why", overflow="fold", ratio=1, min_width=40)
     for b in breaches:
-        table.add_row(b.child, b.rule, _iso(b.due), _iso(b.met) or "overdue", f"{b.days_late}d", b.explanation)
+        met = f"{_iso(b.met)} ({b.discharged_by})" if b.met is not None and b.discharged_by else _iso(b.met)
+        table.add_row(b.child, b.rule, b.basis, _iso(b.due), met or "overdue", f"{b.days_late}d", b.explanation)
     return table
 
 
 def open_table(open_: Sequence[Obligation]) -> Table:
     table = Table(title=f"Open duties ({len(open_)})", title_justify="left")
-    for column in ("child", "rule", "due", "citation"):
+    for column in ("child", "rule", "basis", "due", "citation"):
         table.add_column(column, overflow="fold")
     for o in open_:
-        table.add_row(o.child, o.rule, _iso(o.due), o.citation)
+        table.add_row(o.child, o.rule, o.basis, _iso(o.due), o.citation)
     return table
 
 
@@ -68,12 +70,12 @@ def timeline_table(events: Sequence[Event]) -> Table:
 
 def duties_table(records: Sequence[DutyRecord]) -> Table:
     table = Table(title="Duties", title_justify="left", show_lines=True)
-    for column in ("rule", "clock", "due", "status", "why"):
+    for column in ("rule", "basis", "clock", "due", "status", "met by", "why"):
         table.add_column(column, overflow="fold")
     for r in records:
         status = Text(r.status + (f" ({r.days_late}d)" if r.days_late else ""), style=_STATUS_STYLE[r.status])
         clock = f"{r.deadline} after {r.clock} ({_iso(r.clock_start)})"
-        table.add_row(r.rule, clock, _iso(r.due), status, r.explanation)
+        table.add_row(r.rule, r.basis, clock, _iso(r.due), status, r.discharged_by or "", r.explanation)
     return table
 
 

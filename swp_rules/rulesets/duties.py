@@ -37,6 +37,10 @@ TRIGGERS: Final = ("period_start", "first_placement", "placement_start", "care_e
 Scope = Literal["period", "placement", "after_care", "child"]
 ClockFrom = Literal["trigger", "period_start"]
 ConditionsAt = Literal["clock_start", "due_date"]
+#: What makes a duty owed (SPEC.md §2): an Act or statutory instrument, statutory guidance, a DfE data-return measure
+#: (the SSDA903 OC2 checks), a contract, or a council's or this project's own standard.
+Basis = Literal["regulation", "statutory-guidance", "return", "contract", "local"]
+BASES: Final[tuple[Basis, ...]] = ("regulation", "statutory-guidance", "return", "contract", "local")
 
 #: Facts a duty's conditions can read, with their types (computed per child and date by the engine's timeline).
 DUTY_FACTS: Final[Mapping[str, type]] = {
@@ -110,6 +114,9 @@ class Discharge:
     event: str
     when: Condition | None = None
     refers_to: str | None = None
+    #: Why such an event meets the duty, as an explanation says it after naming the event: "which includes the
+    #: personal education plan: reg 5(b)(ii)".
+    because: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -135,6 +142,9 @@ class DutyRule:
     deadlines: tuple[Deadline, ...]
     discharged_by: tuple[Discharge, ...]
     scope: Scope
+    basis: Basis = "regulation"
+    #: How an explanation names a basis other than a regulation (e.g. "the DfE's SSDA903 OC2 measure").
+    basis_note: str | None = None
     clock_from: ClockFrom = "trigger"
     applies: Condition | None = None
     conditions_at: ConditionsAt = "clock_start"
@@ -184,6 +194,7 @@ _TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_for
 _RULE_KEYS: Final = (
     "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
     "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "on_commencement", "notes",
+    "basis", "basis_note",
 )
 #: Triggers whose periods or placements may already be running when a rule comes into force (``on_commencement``).
 _COMMENCING_TRIGGERS: Final = ("period_start", "first_placement", "placement_start")
@@ -276,7 +287,7 @@ def _discharge(node: Node) -> Discharge | None:
         return Discharge(node.value)
     if not node.mapping():
         return None
-    node.keys_allowed(("event", "when", "refers_to"))
+    node.keys_allowed(("event", "when", "refers_to", "because"))
     event = node["event"].string()
     if event is None:
         return None
@@ -288,7 +299,8 @@ def _discharge(node: Node) -> Discharge | None:
     refers_to = node["refers_to"].string(required=False)
     if refers_to is not None and refers_to not in EVENT_TYPES[event]:
         node["refers_to"].fail(f"{event} events have no field {refers_to!r}")
-    return Discharge(event, when, refers_to)
+    because = node["because"].string(required=False)
+    return Discharge(event, when, refers_to, because)
 
 
 def _choice(node: Node, allowed: tuple[str, ...], default: str, parameters: Mapping[str, Any]) -> str:
@@ -299,6 +311,20 @@ def _choice(node: Node, allowed: tuple[str, ...], default: str, parameters: Mapp
         node.fail(f"must be one of {', '.join(allowed)}, not {value!r}")
         return default
     return str(value)
+
+
+def _basis(node: Node, parameters: Mapping[str, Any]) -> Basis | None:
+    """The rule's ``basis`` (required): what makes the duty owed."""
+    if node.value is None:
+        node.fail(f"is required (one of {', '.join(BASES)})")
+        return None
+    value = resolve(node, parameters)
+    if value is None:
+        return None
+    if value not in BASES:
+        node.fail(f"must be one of {', '.join(BASES)}, not {value!r}")
+        return None
+    return value  # type: ignore[no-any-return]
 
 
 def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
@@ -315,6 +341,8 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
             node["id"].fail(f"unknown family {match['family']!r} (families: {', '.join(sorted(FAMILIES))})")
     title = node["title"].string()
     citation = node["citation"].string()
+    basis = _basis(node["basis"], parameters)
+    basis_note = node["basis_note"].string(required=False)
     start, end = parse_in_force(node["in_force"], default_force, required=True)
     trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
     applies = _condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
@@ -370,9 +398,9 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
     units = {d.unit for d in deadlines}
     if "hours" in units and len(units) > 1:
         deadline_node.fail("a duty counted in hours cannot also be counted in days")
-    if None in (rule_id, title, citation, start, trigger) or not deadlines or not discharges:
+    if None in (rule_id, title, citation, basis, start, trigger) or not deadlines or not discharges:
         return None
-    assert rule_id and title and citation and start and trigger
+    assert rule_id and title and citation and basis and start and trigger
     return DutyRule(
         id=rule_id,
         title=title,
@@ -383,6 +411,8 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         deadlines=tuple(deadlines),
         discharged_by=tuple(discharges),
         scope=scope,  # type: ignore[arg-type]
+        basis=basis,
+        basis_note=basis_note,
         clock_from=clock_from,  # type: ignore[arg-type]
         applies=applies,
         conditions_at=conditions_at,  # type: ignore[arg-type]

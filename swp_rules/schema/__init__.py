@@ -102,7 +102,7 @@ def duties_ruleset_schema() -> dict[str, Any]:
             event_type,
             {
                 "type": "object",
-                "properties": {"event": event_type, "when": condition, "refers_to": _TEXT},
+                "properties": {"event": event_type, "when": condition, "refers_to": _TEXT, "because": _TEXT},
                 "required": ["event"],
                 "additionalProperties": False,
             },
@@ -118,6 +118,12 @@ def duties_ruleset_schema() -> dict[str, Any]:
         "id": rule_id,
         "title": _TEXT,
         "citation": _TEXT,
+        "basis": {
+            "enum": list(duties.BASES),
+            "description": "what makes the duty owed: an Act or statutory instrument (regulation), statutory "
+                           "guidance, a DfE data-return measure (return), a contract, or a local standard",
+        },
+        "basis_note": {**_TEXT, "description": "how explanations name a basis other than a regulation"},
         "in_force": in_force,
         "trigger": trigger,
         "applies": condition,
@@ -175,7 +181,7 @@ def duties_ruleset_schema() -> dict[str, Any]:
             "rule": {
                 "type": "object",
                 "properties": {key: rule_properties[key] for key in duties._RULE_KEYS},
-                "required": ["id", "title", "citation", "deadline", "discharged_by"],
+                "required": ["id", "title", "citation", "basis", "deadline", "discharged_by"],
                 "additionalProperties": False,
             }
         },

@@ -168,6 +168,7 @@ _BASE: dict[str, Any] = {
         "id": "visit.first",
         "title": "First visit",
         "citation": "SI 2010/959 reg 28(2)(a)",
+        "basis": "regulation",
         "in_force": {"from": dt.date(2011, 4, 1)},
         "trigger": "placement_start",
         "deadline": {"days": 7},
