@@ -1,6 +1,6 @@
 """The England calendar the duties are counted in: working days, months, hours, ages, financial years.
 
-Conventions (DOMAIN.md §0), used by every ruleset:
+Conventions (docs/legal-sources.md §2), used by every ruleset:
 
 * A *working day* is Monday to Friday, not an England and Wales bank holiday. Bank holidays come from the
   maintained ``holidays`` package (``GB``, subdivision ``ENG``), including one-off days such as the Royal

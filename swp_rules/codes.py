@@ -1,4 +1,4 @@
-"""SSDA903 code lists (DOMAIN.md §C.2), by collection year where they changed.
+"""SSDA903 code lists (DfE SSDA903 guidance; csc-validator-be-903 config), by collection year where they changed.
 
 These are the data standard's enumerations, not regulations: the timescales live in ``rulesets/``.
 """
@@ -35,7 +35,7 @@ PLACEMENT_BY_YEAR: Final[dict[int, frozenset[str]]] = {
 }
 #: Every placement code any collection year accepted (what a case event may carry).
 PLACEMENT: Final = frozenset().union(*PLACEMENT_BY_YEAR.values())
-#: Temporary placements: not counted as moves (DOMAIN.md §C.3, §C.4).
+#: Temporary placements: not counted as moves (SSDA903 guidance; NI 62).
 TEMPORARY_PLACEMENT: Final = frozenset({"T0", "T1", "T2", "T3", "T4"})
 #: Foster placements, old and new codes.
 FOSTER_PLACEMENT: Final = frozenset({"Q1", "Q2", "U1", "U2", "U3", "U4", "U5", "U6"})

@@ -471,7 +471,7 @@ class _Builder:
         *,
         forced_first: bool = False,
     ) -> None:
-        """A periodic duty: each event runs the clock for the next from its *actual* date (DOMAIN.md §0).
+        """A periodic duty: each event runs the clock for the next from its *actual* date (docs/legal-sources.md §2).
 
         ``next_dates(previous)`` gives the next (comfortable date, statutory deadline). A left-out instance
         ends the chain: the duty is never discharged again in this timeline.
@@ -996,7 +996,7 @@ def invalid_records(kinds: Sequence[str] | None = None) -> SearchStrategy[Invali
 # Contracts
 
 
-#: The outcome measures a generated contract pays on, with their polarity (DOMAIN.md §B.1, §D.3).
+#: The outcome measures a generated contract pays on, with their polarity (docs/contracts.md).
 CONTRACT_OUTCOMES: Final[dict[str, Literal["higher", "lower"]]] = {
     "placement_stability_number": "lower",  # NI 62: share of children with 3+ placements
     "placement_stability_length": "higher",  # NI 63
@@ -1025,7 +1025,7 @@ def _parts(draw: DrawFn, parts: int, total: int | None) -> list[int]:
 def contracts(
     *, min_outcomes: int = 1, max_outcomes: int = 6, weights: Literal["fraction", "decimal"] = "fraction"
 ) -> SearchStrategy[dict[str, Any]]:
-    """Valid contract parameter dicts for payment-by-results tests (DOMAIN.md §D.3).
+    """Valid contract parameter dicts for payment-by-results tests (docs/contracts.md).
 
     A draw is a parameter set, not a contract file: write its fields into a contract file (``docs/contracts.md``,
     numbers as exact text) or build ``swp_rules.contracts`` objects from them, as

@@ -1,4 +1,4 @@
-"""Practice contracts: outcome thresholds, payment reductions, bonuses and service-level deductions (DOMAIN.md §D).
+"""Practice contracts: outcome thresholds, payment reductions, bonuses and service-level deductions (docs/contracts.md).
 
 >>> from swp_rules.contracts import load_contract, settle          # doctest: +SKIP
 >>> contract = load_contract("contracts/liverpool-pss-illustrative")   # doctest: +SKIP

@@ -151,7 +151,8 @@ def _compute_indicators() -> Callable[..., Any]:
     return compute  # type: ignore[no-any-return]
 
 
-#: Measures the indicator rulesets are to define (SPEC.md §2, DOMAIN.md §B), used to check contracts only while the
+#: Measures the indicator rulesets are to define (SPEC.md §2, docs/indicators.md),
+#: used to check contracts only while the
 #: indicator engine is not installed; once it is, its own definitions are the list.
 PROVISIONAL_MEASURES: Final[Mapping[str, Polarity | None]] = {
     "NI58": "lower",

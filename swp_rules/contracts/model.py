@@ -1,4 +1,4 @@
-"""A practice contract's terms (DOMAIN.md §D.3), as built by ``swp_rules.contracts.loader`` from a contract file.
+"""A practice contract's terms (docs/contracts.md), as built by ``swp_rules.contracts.loader`` from a contract file.
 
 Money is ``Decimal`` pounds and pence; shares, weights, thresholds and measure values are exact ``Fraction`` s.
 """
@@ -23,7 +23,7 @@ Unmeasured = Literal["pay", "withhold"]
 
 @attrs.frozen
 class YearTerms:
-    """What a contract year pays: the annual fee and the share of it that depends on outcomes (DOMAIN.md §1)."""
+    """What a contract year pays: the annual fee and the share of it that depends on outcomes (docs/contracts.md)."""
 
     first_year: int
     last_year: int
@@ -114,7 +114,7 @@ class Outcome:
 @attrs.frozen
 class Bonus:
     """A bonus pool from placement savings: ``min(cap, share × max(0, budget − spend))``, payable only when at least
-    ``gateway`` outcomes reach their lower threshold (DOMAIN.md §D.3). Budget and cap are annual, pro-rated like
+    ``gateway`` outcomes reach their lower threshold (docs/contracts.md). Budget and cap are annual, pro-rated like
     the fee."""
 
     annual_budget: Decimal
@@ -127,7 +127,7 @@ class Bonus:
 @attrs.frozen
 class ServiceLevel:
     """A service level: the measure must reach ``target`` every month; a month that misses it costs ``deduction``,
-    capped per settlement period and per rolling 12 months (DOMAIN.md §D.3)."""
+    capped per settlement period and per rolling 12 months (docs/contracts.md)."""
 
     id: str
     title: str

@@ -1,4 +1,4 @@
-"""Settling a contract (DOMAIN.md §D.3): the fee, outcome payments, the bonus and service-level deductions.
+"""Settling a contract (docs/contracts.md): the fee, outcome payments, the bonus and service-level deductions.
 
 For each settlement period that overlaps the requested period:
 

@@ -80,7 +80,7 @@ class Engine:
         """One child's duty records as of ``as_of`` (events after it are ignored: event time).
 
         A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
-        its timeliness cannot be evaluated, so nothing is reported as breached (DOMAIN.md §C.3)."""
+        its timeliness cannot be evaluated, so nothing is reported as breached (docs/ssda903.md, structural checks)."""
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
         if timeline.problems:
             return [], timeline

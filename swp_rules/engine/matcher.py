@@ -3,8 +3,9 @@
 The rulesets' conditions compile to one durable-rules ruleset of single-message rules (``$and`` of the condition's
 key and its compiled expression), with a lowest-priority catch-all so no message is ever unhandled. Facts (age,
 placement, legal status, …) are computed in Python on the timeline; only the matching runs in durable-rules. The
-design follows ``../shared/notes/durable-rules.md``: one host with no timer threads, one session, unique message ids,
-no cross-fact joins, no wall-clock timers, every call under a lock, and nothing of the message in any error.
+design follows the measurements in ``docs/legal-sources.md`` §7: one host with no timer threads, one session,
+unique message ids, no cross-fact joins, no wall-clock timers, every call under a lock, and nothing of the message
+in any error.
 
 A condition's answer depends only on the facts it names, so both matchers remember answers by
 ``(condition, values)``: a council's children share few distinct combinations, and each is matched once.

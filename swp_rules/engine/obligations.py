@@ -3,7 +3,8 @@
 For each duty and each moment that starts it (a period of care, a placement, an event…), the engine takes the
 version of the rule in force on that date and runs its chain: the duty falls due when its deadline says; the first
 discharging event settles it (on time, or late: a breach); a recurring duty then restarts its clock from the actual
-date of that event (DOMAIN.md §0). With no discharging event the obligation is *open* while it is not yet due,
+date of that event (docs/legal-sources.md §2).
+With no discharging event the obligation is *open* while it is not yet due,
 *breached* once the due date has passed, and *lapsed* if its scope (the period of care, or the placement) ended on or
 before the due date. Everything is in event time: only events on or before ``as_of`` exist.
 """
@@ -109,7 +110,7 @@ def _since_last_care(timeline: Timeline, period: Period) -> int:
 
 def _resumptions(placements: list[Placement]) -> dict[int, int]:
     """Placements that only resume an earlier one after temporary placements (a holiday, respite: T0-T4), mapped
-    to the placement they continue: same placement code and same carer (DOMAIN.md §C.4, SSDA903 temporary
+    to the placement they continue: same placement code and same carer (NI 62 counting, SSDA903 temporary
     placements). Placement duties treat the pair as one placement, so the return starts no new clocks."""
     out: dict[int, int] = {}
     for at, placement in enumerate(placements):

@@ -1,4 +1,4 @@
-"""Outcome indicators (DOMAIN.md §B): the ECM outcomes, the National Indicator Set, OC2 health measures, stability
+"""Outcome indicators (docs/indicators.md): the ECM outcomes, the National Indicator Set, OC2 health measures, stability
 and continuity, and contract KPIs, computed per reporting period from case events and declarative rulesets.
 
 >>> from swp_rules.indicators import compute_indicators  # doctest: +SKIP

@@ -1,4 +1,4 @@
-"""Indicator rulesets (kind ``indicators``): declarative definitions of the outcome indicators (DOMAIN.md §B).
+"""Indicator rulesets (kind ``indicators``): declarative definitions of the outcome indicators (docs/indicators.md).
 
 Each definition names its cohort (who is counted at all), its exclusions, and its numerator: one of a few mechanism
 *kinds* implemented in ``swp_rules.indicators.measures``. Every age, duration, threshold and code list is a value in
@@ -34,7 +34,7 @@ from swp_rules.rulesets.loader import (
     shipped_id,
 )
 
-#: The five Every Child Matters outcomes and the SWP pilots' sixth (DOMAIN.md §B.1).
+#: The five Every Child Matters outcomes and the SWP pilots' sixth (docs/indicators.md).
 OUTCOMES: Final[Mapping[str, str]] = {
     "be-healthy": "Be healthy",
     "stay-safe": "Stay safe",
@@ -64,7 +64,8 @@ _UNITS: Final[tuple[DurationUnit, ...]] = ("months", "weeks", "days")
 @attrs.frozen(slots=True)
 class Duration:
     """A length of time counted back from a date. ``inclusive``: the span ends on that date and includes it, so
-    "12 months at 31 March 2011" means every day from 1 April 2010; otherwise from 31 March 2010 (DOMAIN.md §C.4)."""
+    "12 months at 31 March 2011" means every day from 1 April 2010; otherwise from 31 March 2010
+    (docs/indicators.md, durations)."""
 
     unit: DurationUnit
     amount: int

@@ -1,4 +1,5 @@
-"""Counting placements and placement length for the stability indicators (DOMAIN.md §C.4, adapted to case events).
+"""Counting placements and placement length for the stability indicators (docs/indicators.md,
+NI 62/63 counting adapted to case events).
 
 A case record has no SSDA903 "reason for new episode"; the equivalents are read from the events:
 

@@ -12,7 +12,7 @@ Grammar::
 
 A bare ``NAME`` means ``NAME == true``. Every comparison has one fact on the left and a literal on the right, so a
 condition looks at one message only (no cross-fact joins: durable-rules crashes on those, see
-``../shared/notes/durable-rules.md``). Conditions are put in negation normal form, where a comparison against a
+``docs/legal-sources.md`` §7). Conditions are put in negation normal form, where a comparison against a
 fact the record does not have is false, the same in durable-rules and in the plain-Python oracle.
 """
 

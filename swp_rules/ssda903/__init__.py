@@ -1,4 +1,4 @@
-"""SSDA903 (the children looked after return, DOMAIN.md §C) as case events: ``import_903(folder)``."""
+"""SSDA903 (the children looked after return, docs/ssda903.md) as case events: ``import_903(folder)``."""
 
 from swp_rules.ssda903.importer import Import903, Ssda903Error, import_903
 from swp_rules.ssda903.problems import Problem, TableCounts

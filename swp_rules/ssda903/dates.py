@@ -1,4 +1,5 @@
-"""SSDA903 dates: ``DD/MM/YYYY`` (DOMAIN.md §C.1), and the collection year a date falls in (1 April to 31 March)."""
+"""SSDA903 dates: ``DD/MM/YYYY`` (DfE SSDA903 guidance), and the collection
+year a date falls in (1 April to 31 March)."""
 
 from __future__ import annotations
 

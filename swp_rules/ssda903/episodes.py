@@ -1,4 +1,4 @@
-"""SSDA903 Episodes as periods of care, placements and legal statuses (DOMAIN.md §C.1–§C.3).
+"""SSDA903 Episodes as periods of care, placements and legal statuses (docs/ssda903.md).
 
 A child's episodes (every return merged, one per DECOM) are walked in DECOM order:
 
@@ -34,7 +34,7 @@ _PLACEMENT_CHANGE: Final = frozenset({"S", "P", "T", "B", "U"})
 _STATUS_CHANGE: Final = frozenset({"S", "L", "B", "U"})
 _LONG_TERM: Final = codes.LONG_TERM_FOSTER_PLACEMENT
 _NOT_LONG_TERM: Final = frozenset({"U2", "U3", "U5", "U6"})
-#: The longest T1 (hospital) placement the validator accepts, in days (six weeks, DOMAIN.md §C.3).
+#: The longest T1 (hospital) placement the validator accepts, in days (six weeks, csc-validator-be-903).
 T1_LONGEST_DAYS: Final = 42
 
 
@@ -81,7 +81,7 @@ def parse_episode(row: Mapping[str, str], year: int | None, file: str, line: int
         raise RowError("PLACE", "is blank")
     list_year = year if year is not None else (decom.year if decom.month <= 3 else decom.year + 1)
     # ``codes.PLACEMENT_BY_YEAR`` is keyed by the calendar year a collection year opens in (U1–U6 from 1 April
-    # 2014, DOMAIN.md §C.2; ``swp_rules.testing.U_CODES_FROM``): collection year 2015 (2014-15) is key 2014.
+    # 2014 (DfE SSDA903 guidance); ``swp_rules.testing.U_CODES_FROM``): collection year 2015 (2014-15) is key 2014.
     if place not in codes.placement_codes(list_year - 1):
         hint = ""
         if place in codes.PLACEMENT:

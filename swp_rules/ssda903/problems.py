@@ -7,7 +7,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
-#: ``rejected``: a row not converted. ``structural``: the return breaks a 903 structural rule (DOMAIN.md §C.3).
+#: ``rejected``: a row not converted. ``structural``: the return breaks a 903 structural rule
+#: (csc-validator-be-903, docs/ssda903.md).
 #: ``incomplete``: the returns do not hold the start of a period of care. ``unrecognised``: a CSV file that is no
 #: 903 table. ``conflict``: two returns disagree about the same row; the later return was used. ``unreadable``: a
 #: table's CSV breaks off (its later rows cannot be read or counted).

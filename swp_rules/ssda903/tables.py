@@ -1,4 +1,4 @@
-"""The SSDA903 tables (DOMAIN.md §C.1), recognised by their columns, never by their file names.
+"""The SSDA903 tables (docs/ssda903.md), recognised by their columns, never by their file names.
 
 A CSV file is a table when its header row holds every one of the table's *key* columns; when several tables fit, the
 one with the most key columns wins (UASC and Header share CHILD, SEX and DOB; only Header has ETHNIC).

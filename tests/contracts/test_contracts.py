@@ -1,4 +1,4 @@
-"""Contracts: the DOMAIN.md §D.3 worked case to the penny, caps, periods, and the shipped example contracts."""
+"""Contracts: the docs/contracts.md worked case to the penny, caps, periods, and the shipped example contracts."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _months(start: dt.date, count: int) -> list[ReportingPeriod]:
 
 
 def test_worked_case_d3_to_the_penny() -> None:
-    """DOMAIN.md §D.3 by hand, financial year 2010/11 (contract year 2, share 20%):
+    """The docs/contracts.md worked case by hand, financial year 2010/11 (contract year 2, share 20%):
 
     fee £600,000.00; outcome pot 20% = £120,000.00, six outcomes × £20,000.00; fixed fee £480,000.00.
     1. NI62 0.12, lower 0.16, upper 0.08: (0.12 − 0.16)/(0.08 − 0.16) = 1/2 → £10,000.00.

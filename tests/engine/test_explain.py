@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from swp_rules.cli import main
 
-EVENTS = [  # DOMAIN.md scenario 1, with another child beside it
+EVENTS = [  # worked scenario 1, with another child beside it
     {"id": "c1", "child": "C1", "type": "child", "date": "2002-01-15", "dob": "2002-01-15"},
     {"id": "la", "child": "C1", "type": "looked_after_started", "date": "2011-05-27", "legal_status": "V2"},
     {"id": "pl", "child": "C1", "type": "placement_started", "date": "2011-05-27", "placement": "Q2",

@@ -17,7 +17,7 @@ from swp_rules.cli import main
 from swp_rules.indicators import known_indicators, load_indicator_definitions
 from swp_rules.rulesets.loader import RulesetError
 
-SCENARIO = Path(__file__).parents[1] / "rulesets" / "indicators" / "domain-scenario-3.yaml"
+SCENARIO = Path(__file__).parents[1] / "rulesets" / "indicators" / "worked-scenario-3.yaml"
 
 
 def _plain(value: Any) -> Any:

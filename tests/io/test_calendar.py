@@ -1,4 +1,5 @@
-"""The England calendar (DOMAIN.md §0): working days, bank holidays, calendar months, ages, financial years, hours."""
+"""The England calendar (docs/legal-sources.md §2): working days, bank holidays, calendar months, ages, financial
+years, hours."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_zero_working_days_is_the_day_itself(day: dt.date) -> None:
 @pytest.mark.parametrize(
     ("start", "n", "expected"),
     [
-        (D(2011, 8, 1), 20, D(2011, 8, 30)),  # DOMAIN §E scenario 2: 29 August 2011 is a bank holiday
+        (D(2011, 8, 1), 20, D(2011, 8, 30)),  # worked scenario 2: 29 August 2011 is a bank holiday
         (D(2011, 5, 27), 20, D(2011, 6, 27)),  # scenario 1: Friday before the 30 May bank holiday
         (D(2011, 5, 27), 1, D(2011, 5, 31)),
         (D(2011, 5, 27), 5, D(2011, 6, 6)),
@@ -96,8 +97,8 @@ def test_outside_the_span_refused() -> None:
 
 # --- bank holidays ----------------------------------------------------------------------------------------------
 
-#: DOMAIN.md §0, England and Wales, 2009–2014 (weekday dates; from python-holidays 0.40, UK/ENG).
-DOMAIN_BANK_HOLIDAYS = {
+#: England and Wales, 2009–2014 (weekday dates; from python-holidays 0.40, UK/ENG).
+BANK_HOLIDAYS_2009_2014 = {
     2009: ["01-01", "04-10", "04-13", "05-04", "05-25", "08-31", "12-25", "12-28"],
     2010: ["01-01", "04-02", "04-05", "05-03", "05-31", "08-30", "12-27", "12-28"],
     2011: ["01-03", "04-22", "04-25", "04-29", "05-02", "05-30", "08-29", "12-26", "12-27"],
@@ -107,9 +108,9 @@ DOMAIN_BANK_HOLIDAYS = {
 }
 
 
-@pytest.mark.parametrize("year", sorted(DOMAIN_BANK_HOLIDAYS))
+@pytest.mark.parametrize("year", sorted(BANK_HOLIDAYS_2009_2014))
 def test_weekday_bank_holidays_are_domains_list(year: int) -> None:
-    expected = {D.fromisoformat(f"{year}-{md}") for md in DOMAIN_BANK_HOLIDAYS[year]}
+    expected = {D.fromisoformat(f"{year}-{md}") for md in BANK_HOLIDAYS_2009_2014[year]}
     days = (D(year, 1, 1) + dt.timedelta(days=i) for i in range(366))
     found = {d for d in days if d.year == year and d.weekday() < 5 and not is_working_day(d)}
     assert found == expected
@@ -152,7 +153,7 @@ def test_working_day_definition(day: dt.date) -> None:
     assert is_working_day(day) == (day.weekday() < 5 and not is_bank_holiday(day))
 
 
-# --- calendar months (DOMAIN.md §0: clamp to the last day of a shorter month) ----------------------------------
+# --- calendar months (docs/legal-sources.md §2: clamp to the last day of a shorter month) -----------------------------
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,7 @@ def test_working_day_definition(day: dt.date) -> None:
         (D(2011, 8, 31), 3, D(2011, 11, 30)),
         (D(2011, 11, 30), 3, D(2012, 2, 29)),
         (D(2012, 2, 29), 12, D(2013, 2, 28)),
-        (D(2011, 9, 2), 3, D(2011, 12, 2)),  # DOMAIN §E scenario 2: R2 due 3 months after the late R1
+        (D(2011, 9, 2), 3, D(2011, 12, 2)),  # worked scenario 2: R2 due 3 months after the late R1
         (D(2011, 12, 1), 6, D(2012, 6, 1)),  # scenario 2: R3
         (D(2011, 6, 24), 3, D(2011, 9, 24)),  # scenario 1: second review
         (D(2011, 12, 31), 2, D(2012, 2, 29)),

@@ -9,7 +9,7 @@ months, restarting clocks — and the rulesets say how many. This test reads eve
    ``relativedelta(months=6)``);
 2. a literal count passed to a duration function (``timedelta(28)``, ``add_working_days(day, 20)``,
    ``add_months(day, 6)``);
-3. a number that is a statutory timescale somewhere in DOMAIN.md §A.2 (5, 7, 10, 14, 15, 20, 28, 42, 90, 183 …)
+3. a number that is a statutory timescale somewhere in the duty rules (5, 7, 10, 14, 15, 20, 28, 42, 90, 183 …)
    in a statement that speaks of days, weeks, months, deadlines, visits or reviews (``visit_interval_days = 42``,
    ``due = start + 20``).
 
@@ -32,7 +32,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "swp_rules"
 
-#: Timescales that appear in DOMAIN.md §A.2 as day counts, or as weeks and months converted to days.
+#: Timescales that appear in the statutory duties as day counts, or as weeks and months converted to days.
 TIMESCALE_NUMBERS = frozenset({5, 7, 10, 14, 15, 20, 21, 28, 42, 56, 84, 90, 91, 182, 183, 365})
 DURATION_KEYWORDS = frozenset({"days", "weeks", "months", "hours", "years", "working_days"})
 DURATION_FUNCTIONS = frozenset({
@@ -50,8 +50,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("testing.py", "INVALID_RECORD_KINDS"): "deliberately wrong field values (an id of 42, a type of 7)",
     ("contracts/periods.py", "rolling_12_months"): "a reporting window of a year ending on a date, named for what it "
     "is; no duty is counted with it",
-    ("ssda903/episodes.py", "T1_LONGEST_DAYS"): "the DfE SSDA903 validator's limit on a T1 placement (DOMAIN.md "
-    "§C.3), a data-validation rule of the return, not a duty owed to a child",
+    ("ssda903/episodes.py", "T1_LONGEST_DAYS"): "the DfE SSDA903 validator's limit on a T1 placement (docs/ssda903.md, "
+    "structural checks), a data-validation rule of the return, not a duty owed to a child",
 }
 
 

@@ -172,7 +172,8 @@ def test_each_structural_error_is_reported_where_it_is() -> None:
 
 
 def test_structural_problems_make_timeliness_cannot_evaluate() -> None:
-    """DOMAIN.md §C.3: the affected children get a note and no breaches; the sound child is evaluated."""
+    """Structural checks (docs/ssda903.md): the affected children get a note and no breaches; the sound
+    child is evaluated."""
     result = import_903(DATA / "structural")
     flagged = {p[1] for p in STRUCTURAL}
     assert result.unevaluable == flagged

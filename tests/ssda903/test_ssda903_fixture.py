@@ -1,7 +1,8 @@
 """The public SSDA903 fixture (2,675 synthetic children, csc-validator-be-903): read with no crash, every row that
 cannot be converted reported, and ``check`` (and ``indicators``, once the command exists) run on the output.
 
-The fixture lives beside the repository (``../shared/data/ssda903-public-fixture``); the tests skip without it.
+The public synthetic fixture lives outside the repository (the first of the locations below that exists); the tests
+skip without it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _CANDIDATES = (
     Path("/work/shared/data/ssda903-public-fixture"),
 )
 FIXTURE = next((p for p in _CANDIDATES if p.is_dir()), None)
-pytestmark = pytest.mark.skipif(FIXTURE is None, reason="the public SSDA903 fixture (../shared/data/...) is absent")
+pytestmark = pytest.mark.skipif(FIXTURE is None, reason="the public SSDA903 fixture is absent")
 PERIOD = "2017-04-01..2018-03-31"
 
 

@@ -134,7 +134,7 @@ def test_placements_inside_the_period_in_timelines(compliance: Compliance, data:
 
 
 def violations(events: Sequence[EventDict]) -> list[str]:
-    """Statutory deadlines (DOMAIN.md §A.2) missed on or before the last event of a timeline."""
+    """Statutory deadlines (docs/duties.md) missed on or before the last event of a timeline."""
     parsed = [Event.from_dict(e) for e in events]
     as_of = max(e.date for e in parsed)
     start = next(e.date for e in parsed if e.type == "looked_after_started")
