@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 import json
@@ -24,6 +23,7 @@ from swp_rules.io.events import (
     Rejection,
     load_events,
 )
+from swp_rules.io.output import CsvWriter, OutputError, SafeConsole, atomic_output, standard_output
 
 #: Exit codes (SPEC.md §3).
 EXIT_CLEAN: Final = 0
@@ -85,16 +85,19 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
 
 
 @contextlib.contextmanager
-def open_output(output: Path | None) -> Iterator[IO[str]]:
-    if output is None:
-        yield sys.stdout
-        return
+def open_output(output: Path | None, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """Standard output (``None`` or ``-``), or ``output`` written whole or not at all (``io.output``).
+
+    An output that cannot be written is a ``CannotRun`` (exit 2) naming it and the reason."""
     try:
-        handle = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CannotRun(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    with handle:
-        yield handle
+        if output is None or str(output) == "-":
+            with standard_output(binary=binary) as out:
+                yield out
+        else:
+            with atomic_output(output, binary=binary) as handle:  # type: ignore[call-overload]
+                yield handle
+    except OutputError as exc:
+        raise CannotRun(str(exc)) from None
 
 
 def read_events(paths: Sequence[str]) -> LoadedEvents:
@@ -123,28 +126,18 @@ def dump_json(document: dict[str, Any], out: IO[str]) -> None:
 
 
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    """Rows as CSV, every cell through ``spreadsheet_cell`` (no cell a spreadsheet would run as a formula)."""
+    writer = CsvWriter(out)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return " ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
+        writer.writerow([row.get(k) for k in columns])
 
 
 def console_for(out: IO[str]) -> Console:
-    """A rich console: the terminal's width on a terminal, 160 columns in a file or pipe."""
-    terminal = out is sys.stdout and sys.stdout.isatty()
-    return Console(file=out, width=None if terminal else 160, soft_wrap=False, highlight=False)
+    """A rich console for case data (``SafeConsole``: no markup, control characters shown): the terminal's width on
+    a terminal, 160 columns in a file or pipe."""
+    terminal = out.isatty()
+    return SafeConsole(file=out, width=None if terminal else 160, soft_wrap=False)
 
 
 def rejected_table(rejected: Sequence[Rejection]) -> Table:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from swp_rules import examples
 from swp_rules.cli.common import (
@@ -84,16 +85,17 @@ def demo_command(fmt: str | None, output: Path | None) -> int:
             earliest = sorted(evaluation.breaches, key=lambda b: (str(b.due), b.child, b.rule))[:8]
             render_table(
                 out,
-                f"[bold]swp-rules demo[/bold]: the embedded example practice ({evaluation.children} synthetic "
-                f"children, {loaded.counts.evaluated} events; {examples.PRACTICE} takes over 120 of them on 1 April "
-                "2011)\n",
-                f"[bold]1. Statutory and contract duties[/bold] as of {examples.AS_OF:%d %B %Y}",
+                Text.from_markup(
+                    f"[bold]swp-rules demo[/bold]: the embedded example practice ({evaluation.children} synthetic "
+                    f"children, {loaded.counts.evaluated} events; {examples.PRACTICE} takes over 120 of them on 1 "
+                    "April 2011)\n"),
+                Text.from_markup(f"[bold]1. Statutory and contract duties[/bold] as of {examples.AS_OF:%d %B %Y}"),
                 _families(evaluation),
                 report.breaches_table(earliest),
                 f"{len(evaluation.breaches)} breaches and {len(evaluation.open)} open duties in all.\n",
-                f"[bold]2. Outcome indicators[/bold] for {period}, overall and for the practice",
+                Text.from_markup(f"[bold]2. Outcome indicators[/bold] for {period}, overall and for the practice"),
                 indicators_table(indicators),
-                f"\n[bold]3. Payments[/bold] under the illustrative contract for {period}",
+                Text.from_markup(f"\n[bold]3. Payments[/bold] under the illustrative contract for {period}"),
                 heading(statement),
                 *[part for item in statement.periods for part in period_tables(item)],
                 totals_table(statement),

@@ -15,16 +15,13 @@ from typing import Any
 import click
 from rich.table import Table
 
-from swp_rules.cli.common import EXIT_CLEAN, EXIT_FINDINGS, CannotRun, dump_json, render_table
+from swp_rules.cli.common import EXIT_CLEAN, EXIT_FINDINGS, CannotRun, dump_json, open_output, render_table
 from swp_rules.ssda903 import Import903, Ssda903Error, import_903
 
 
 def _write_events(result: Import903, output: Path) -> None:
-    try:
-        handle = output.open("w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise CannotRun(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    with handle:
+    """The events as JSON Lines, written whole or not at all (``open_output``)."""
+    with open_output(output) as handle:
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         for record in result.records():
             handle.write(dumps(record))

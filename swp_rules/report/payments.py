@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from rich.table import Table
+from rich.text import Text
 
 from swp_rules.contracts import PaymentStatement, PeriodStatement
 from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text
@@ -79,17 +80,18 @@ def period_sum(item: PeriodStatement) -> str:
 # --- table -------------------------------------------------------------------------------------------------------
 
 
-def heading(statement: PaymentStatement) -> str:
+def heading(statement: PaymentStatement) -> Text:
     flag = " [ILLUSTRATIVE contract: the figures are not a real contract's]" if statement.illustrative else ""
-    return (f"[bold]Payment statement[/bold]: {statement.title} ({statement.contract} v{statement.version}){flag}\n"
-            f"{statement.council}; practice {statement.practice}; requested period {statement.requested}")
+    return Text.assemble(("Payment statement", "bold"),
+                         f": {statement.title} ({statement.contract} v{statement.version}){flag}\n"
+                         f"{statement.council}; practice {statement.practice}; requested period {statement.requested}")
 
 
 def period_tables(item: PeriodStatement) -> list[Any]:
     parts: list[Any] = [
-        f"\n[bold]Settlement period {item.period}[/bold] (contract year {item.contract_year}): fee "
-        f"{pounds_text(item.fee)}, performance-related share {percent_text(item.performance_share)} = outcome pot "
-        f"{pounds_text(item.outcome_pot)}, fixed part {pounds_text(item.fixed_fee)}"
+        Text.assemble("\n", (f"Settlement period {item.period}", "bold"), f" (contract year {item.contract_year}): fee "
+                      f"{pounds_text(item.fee)}, performance-related share {percent_text(item.performance_share)} = "
+                      f"outcome pot {pounds_text(item.outcome_pot)}, fixed part {pounds_text(item.fixed_fee)}")
     ]
     table = Table(title="Outcomes", title_justify="left", show_lines=True)
     for column in ("outcome", "measure", "value", "thresholds", "earned", "pot", "paid", "reduced"):
@@ -105,7 +107,7 @@ def period_tables(item: PeriodStatement) -> list[Any]:
                                for m in line.measures)
         table.add_row(f"{line.outcome}\n{line.title}", measures, values, limits, percent_text(line.fraction),
                       pounds_text(line.pot), pounds_text(line.paid), pounds_text(line.reduced))
-    table.add_row("[bold]outcomes[/bold]", "", "", "", "", pounds_text(item.outcome_pot),
+    table.add_row(Text("outcomes", style="bold"), "", "", "", "", pounds_text(item.outcome_pot),
                   pounds_text(item.outcomes_paid), pounds_text(item.outcomes_reduced))
     parts.append(table)
     if item.bonus is not None:
