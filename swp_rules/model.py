@@ -19,6 +19,7 @@ import attrs
 import pendulum
 
 from swp_rules import codes
+from swp_rules.rulesets.suggest import closest, did_you_mean
 
 FieldKind = Literal["str", "bool", "date", "decimal", "int", "code", "enum"]
 
@@ -295,7 +296,7 @@ def _check_fields(instance: Event, attribute: attrs.Attribute[Any], value: Mappi
 
 def _check_type(instance: Event, attribute: attrs.Attribute[Any], value: str) -> None:
     if value not in EVENT_TYPES:
-        raise RecordError("type", f"unknown event type {value[:40]!r}")
+        raise RecordError("type", f"unknown event type {value[:40]!r}{did_you_mean(value[:40], EVENT_TYPES)}")
 
 
 def _non_empty(instance: Event, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -358,7 +359,7 @@ class Event:
             raise RecordError("type", f"must be a string, not {_json_type(type_)}")
         spec = EVENT_TYPES.get(type_)
         if spec is None:
-            raise RecordError("type", f"unknown event type {type_[:40]!r}")
+            raise RecordError("type", f"unknown event type {type_[:40]!r}{did_you_mean(type_[:40], EVENT_TYPES)}")
         when = record.get("date")
         if when is None:
             raise RecordError("date", "is missing")
@@ -383,7 +384,10 @@ class Event:
             fields[sys.intern(name)] = _parse_value(name, field_spec, value, from_text)
         for name, field_spec in spec.items():
             if field_spec.required and name not in fields:
-                raise RecordError(name, f"is required for a {type_} event")
+                extra = [str(k) for k in record if k not in COMMON_FIELDS and k not in spec]  # a misspelt field?
+                near = closest(name, extra)
+                hint = f" (the record has {near[0]!r}: is it {name!r} misspelt?)" if near else ""
+                raise RecordError(name, f"is required for a {type_} event{hint}")
         # Identifiers, type names and short codes repeat across millions of events: share one copy of each.
         return cls._checked(record["id"], sys.intern(record["child"]), _TYPE_NAMES[type_], day, time, fields)
 

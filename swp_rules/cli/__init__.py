@@ -28,6 +28,17 @@ class _Group(click.Group):
             self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with 'did you mean' over every command, the ones not imported yet included."""
+        name = click.utils.make_str(args[0]) if args else ""
+        if args and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            from swp_rules.rulesets.suggest import closest
+
+            raise click.exceptions.NoSuchCommand(name, possibilities=closest(name, self.list_commands(ctx)),
+                                                 ctx=ctx)
+        return super().resolve_command(ctx, args)
+
     def main(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]

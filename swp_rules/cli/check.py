@@ -14,6 +14,8 @@ from swp_rules.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     CannotRun,
+    check_parameters_used,
+    choose_rulesets,
     counts_line,
     csv_rejected_rows,
     dump_json,
@@ -23,7 +25,9 @@ from swp_rules.cli.common import (
     rejected_table,
     render_table,
     resolve_format,
+    ruleset_error,
     ruleset_option,
+    run_parameters,
     write_csv,
 )
 from swp_rules.engine import ChildNote, Engine, load_rulebook
@@ -36,11 +40,16 @@ from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
 
 
-def _engine(rulesets: Sequence[str], matcher: str) -> Engine:
+def _engine(rulesets: Sequence[str], params: Sequence[str], matcher: str) -> Engine:
+    """The engine a run uses: ``--ruleset`` values (ids, groups, folders, ``+`` additions) and ``--param`` values."""
+    names = choose_rulesets(rulesets, ("duties",))["duties"]
+    parameters = run_parameters(params)
     try:
-        return Engine(load_rulebook(rulesets), matcher)
+        book = load_rulebook(names, parameters)
     except RulesetError as exc:
-        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+        raise ruleset_error(exc) from None
+    check_parameters_used(parameters, book.describe())
+    return Engine(book, matcher)
 
 
 def _as_of(value: str | None, latest: dt.date | None) -> dt.date:
@@ -72,11 +81,11 @@ def _matcher_option(func: Any) -> Any:
 @click.option("--basis", "bases", multiple=True, type=click.Choice(BASES), metavar="BASIS",
               help="Report only duties of this basis (repeatable): regulation, statutory-guidance, return (a DfE "
                    "data-return measure), contract or local.")
-def check_command(events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], fmt: str | None,
-                  output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
+def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], params: tuple[str, ...],
+                  fmt: str | None, output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
                   bases: tuple[str, ...]) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
-    engine = _engine(rulesets, matcher)
+    engine = _engine(rulesets, params, matcher)
     if not events:
         raise CannotRun("no EVENTS file given")
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
@@ -137,10 +146,10 @@ def _notes_table(notes: Sequence[ChildNote]) -> Table:
 @ruleset_option
 @format_option
 @_matcher_option
-def explain_command(events: tuple[str, ...], child: str, as_of: str | None, rulesets: tuple[str, ...],
-                    fmt: str | None, output: Path | None, matcher: str) -> int:
+def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, rulesets: tuple[str, ...],
+                    params: tuple[str, ...], fmt: str | None, output: Path | None, matcher: str) -> int:
     """One child's timeline: every duty, its clock, and why it is met, open, lapsed or breached."""
-    engine = _engine(rulesets, matcher)
+    engine = _engine(rulesets, params, matcher)
     if not events:
         raise CannotRun("no EVENTS file given")
     try:
@@ -157,7 +166,7 @@ def explain_command(events: tuple[str, ...], child: str, as_of: str | None, rule
             mine.append(event)
     loaded = LoadedEvents(tuple(mine), tuple(reader.rejected), reader.counts)
     if not mine:
-        raise CannotRun("no events for the child named by --child")
+        raise CannotRun(f"no events for the child {child!r} (given by --child) in the input")
     day = _as_of(as_of, latest)
     records, timeline = engine.child_records(child, mine, day)
     chosen = resolve_format(fmt, output)

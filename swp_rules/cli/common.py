@@ -7,10 +7,10 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Final, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 from rich.console import Console
@@ -24,6 +24,9 @@ from swp_rules.io.events import (
     load_events,
 )
 from swp_rules.io.output import CsvWriter, OutputError, SafeConsole, atomic_output, standard_output
+
+if TYPE_CHECKING:
+    from swp_rules.rulesets.loader import RulesetError
 
 #: Exit codes (SPEC.md §3).
 EXIT_CLEAN: Final = 0
@@ -65,13 +68,60 @@ def format_option(func: F) -> F:
 
 
 def ruleset_option(func: F) -> F:
+    """``--ruleset`` (repeatable) and ``--param`` (repeatable), read the same way by every command."""
+    func = click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="RULESET:NAME=VALUE",
+        help="Set a ruleset's declared parameter for this run (repeatable), e.g. "
+             "statutory/cpr-2010:within_one_week_days=6; checked against its declared choices.",
+    )(func)
     return click.option(
         "--ruleset",
         "rulesets",
         multiple=True,
         metavar="ID_OR_PATH",
-        help="A ruleset id or file (repeatable). Default: the statutory rules in force on each date.",
+        help="A shipped ruleset id, a group id (statutory), a file, a folder or a glob (repeatable); "
+             "+ID_OR_PATH adds to the default instead of replacing it. Default: the statutory rules in force on "
+             "each date.",
     )(func)
+
+
+def ruleset_error(exc: RulesetError, what: str = "invalid ruleset") -> CannotRun:
+    """A ruleset that cannot be used, with every located problem, for exit 2."""
+    return CannotRun(what + "\n" + "\n".join(str(p) for p in exc.problems))
+
+
+def choose_rulesets(values: Sequence[str], kinds: Sequence[str]) -> dict[str, list[str]]:
+    """``--ruleset`` values as the rulesets of each kind the command uses (``swp_rules.rulesets.selection``)."""
+    from swp_rules.rulesets.loader import RulesetError
+    from swp_rules.rulesets.selection import choose
+
+    try:
+        return choose(values, kinds)
+    except RulesetError as exc:
+        raise ruleset_error(exc) from None
+
+
+def run_parameters(values: Sequence[str]) -> dict[str, Any]:
+    """``--param`` values as the loaders' ``parameters`` mapping (``RULESET:NAME`` keys)."""
+    from swp_rules.rulesets.parameters import parse_assignments
+
+    try:
+        return parse_assignments(values)
+    except ValueError as exc:
+        raise CannotRun(f"--param: {exc}") from None
+
+
+def check_parameters_used(parameters: Mapping[str, Any], described: Sequence[Mapping[str, Any]]) -> None:
+    """Every ``--param`` names a ruleset the run loaded (``described``: the JSON ``rulesets`` block)."""
+    from swp_rules.rulesets.loader import RulesetError
+    from swp_rules.rulesets.parameters import unused
+
+    problems = unused(parameters, [str(d.get("id", "")) for d in described])
+    if problems:
+        raise ruleset_error(RulesetError(problems), "invalid --param")
 
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:

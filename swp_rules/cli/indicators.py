@@ -12,6 +12,8 @@ from swp_rules.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     CannotRun,
+    check_parameters_used,
+    choose_rulesets,
     counts_line,
     csv_rejected_rows,
     dump_json,
@@ -20,7 +22,9 @@ from swp_rules.cli.common import (
     rejected_table,
     render_table,
     resolve_format,
+    ruleset_error,
     ruleset_option,
+    run_parameters,
     write_csv,
 )
 from swp_rules.engine import load_rulebook
@@ -29,23 +33,14 @@ from swp_rules.indicators.compute import compute_files, select
 from swp_rules.io.events import InputError
 from swp_rules.periods import parse_period
 from swp_rules.report.indicators import CSV_COLUMNS, indicator_rows, indicators_table
-from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, read_yaml
+from swp_rules.rulesets.loader import RulesetError
 
 
 def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
-    """``--ruleset`` values split into indicator rulesets and duty rulesets, by each file's ``kind``."""
-    indicators: list[str] = []
-    duties: list[str] = []
-    for item in items:
-        path = find_ruleset_file(item)
-        kind = read_yaml(path, item).root["kind"].value
-        if kind == "indicators":
-            indicators.append(item)
-        elif kind == "duties":
-            duties.append(item)
-        else:
-            raise CannotRun(f"{item}: a {kind!r} ruleset cannot be used here (give indicators or duties rulesets)")
-    return indicators, duties
+    """``--ruleset`` values as the indicator rulesets and the duty rulesets to load (by each file's ``kind``;
+    each kind defaults to its shipped group: ``outcomes``, ``statutory``)."""
+    chosen = choose_rulesets(items, ("indicators", "duties"))
+    return chosen["indicators"], chosen["duties"]
 
 
 @click.command("indicators")
@@ -58,33 +53,38 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
 @format_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
-def indicators_command(events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
-                       rulesets: tuple[str, ...], fmt: str | None, output: Path | None, jobs: int | None) -> int:
+def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
+                       rulesets: tuple[str, ...], params: tuple[str, ...], fmt: str | None, output: Path | None,
+                       jobs: int | None) -> int:
     """Outcome indicators for a period: numerator, denominator, value and the children in each."""
     try:
         period = parse_period(period_text)
     except ValueError as exc:
         raise CannotRun(f"--period: {exc}") from None
     chosen = list(indicator_ids) or None
+    indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
+    parameters = run_parameters(params)
     try:
-        indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
-        # check the rulesets and the indicator ids before reading any event (exit 2 evaluates nothing)
-        select(load_indicator_definitions(indicator_rulesets), chosen, period.end)
-        if duty_rulesets:
-            load_rulebook(duty_rulesets)
+        # check the rulesets, parameters and indicator ids before reading any event (exit 2 evaluates nothing)
+        definitions = load_indicator_definitions(indicator_rulesets, parameters)
+        selected = select(definitions, chosen, period.end)
+        described = [r.describe() for r in definitions]
+        if rulesets or parameters or any(d.numerator.kind == "duty_compliance" for d in selected):
+            described += load_rulebook(duty_rulesets, parameters).describe()
     except RulesetError as exc:
-        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+        raise ruleset_error(exc) from None
     except KeyError as exc:
         raise CannotRun(f"--indicator: {exc.args[0]}") from None
+    check_parameters_used(parameters, described)
     if not events:
         raise CannotRun("no EVENTS file given")
     try:
         computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
-                                 duty_rulesets=duty_rulesets, jobs=jobs)
+                                 duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran
-        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+        raise ruleset_error(exc) from None
     report, rejected, counts = computed.report, computed.rejected, computed.counts
     chosen_format = resolve_format(fmt, output)
     with open_output(output) as out:

@@ -7,7 +7,7 @@ problem as ``file:line: key: reason``; unreadable input; a period outside the co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from swp_rules.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     CannotRun,
+    check_parameters_used,
     counts_line,
     csv_rejected_rows,
     dump_json,
@@ -26,6 +27,8 @@ from swp_rules.cli.common import (
     rejected_table,
     render_table,
     resolve_format,
+    ruleset_option,
+    run_parameters,
     write_csv,
 )
 from swp_rules.cli.indicators import split_rulesets
@@ -54,19 +57,21 @@ def _contract(id_or_path: str, indicator_rulesets: Sequence[str]) -> Contract:
         raise CannotRun("invalid contract\n" + "\n".join(str(p) for p in exc.problems)) from None
 
 
-def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The contract, the duty rulesets and the indicator rulesets the statement rests on (ids, versions, hashes)."""
+def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequence[str],
+              parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The contract, the duty rulesets and the indicator rulesets the statement rests on (ids, versions, hashes,
+    parameter values)."""
     from swp_rules.engine import load_rulebook
 
     described = [contract.describe()]
     try:
-        described.extend(load_rulebook(duty_ids).describe())
+        described.extend(load_rulebook(duty_ids, parameters).describe())
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
     try:
         from swp_rules.indicators import load_indicator_definitions
 
-        described.extend(r.describe() for r in load_indicator_definitions(indicator_ids))
+        described.extend(r.describe() for r in load_indicator_definitions(indicator_ids, parameters))
     except ImportError:
         pass
     except RulesetError as exc:
@@ -81,29 +86,29 @@ def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequen
 @click.option("--period", "period_text", required=True, metavar="START..END",
               help="The period to settle (YYYY-MM-DD..YYYY-MM-DD or a financial year like 2011/12); every settlement "
                    "period that overlaps it is reported.")
-@click.option("--ruleset", "rulesets", multiple=True, metavar="ID_OR_PATH",
-              help="A duty ruleset (replaces the statutory rules behind the KPIs; the contract's own duty rulesets are "
-                   "always added) or an indicator ruleset (replaces the shipped indicator definitions). Repeatable.")
+@ruleset_option
 @format_option
-def payments_command(events: tuple[str, ...], contract_id: str, period_text: str, rulesets: tuple[str, ...],
-                     fmt: str | None, output: Path | None) -> int:
+def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: str, rulesets: tuple[str, ...],
+                     params: tuple[str, ...], fmt: str | None, output: Path | None) -> int:
     """The payment statement of a practice contract: outcome payments and reductions, the bonus with its gateway
-    test, service-level deductions and the totals, per settlement period."""
-    try:
-        indicator_ids, chosen_duties = split_rulesets(rulesets)
-    except RulesetError as exc:
-        raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
+    test, service-level deductions and the totals, per settlement period.
+
+    A duty ``--ruleset`` replaces the statutory rules behind the KPIs (``+`` adds to them; the contract's own duty
+    rulesets are always added); an indicator ``--ruleset`` replaces the shipped indicator definitions."""
+    indicator_ids, chosen_duties = split_rulesets(rulesets)
+    parameters = run_parameters(params)
     contract = _contract(contract_id, indicator_ids)
     try:
         period = parse_period(period_text)
     except ValueError as exc:
         raise CannotRun(f"--period: {exc}") from None
     duty_ids = duty_rulesets_for(contract, chosen_duties)
-    described = _rulesets(contract, duty_ids, indicator_ids)
+    described = _rulesets(contract, duty_ids, indicator_ids, parameters)
+    check_parameters_used(parameters, described)
     loaded = read_events(events)
     try:
         statement = settle(contract, period, events=loaded.events, duty_rulesets=duty_ids,
-                           indicator_rulesets=indicator_ids)
+                           indicator_rulesets=indicator_ids, parameters=parameters)
     except NothingToSettle as exc:
         raise CannotRun(str(exc)) from None
     except MeasuresUnavailable as exc:

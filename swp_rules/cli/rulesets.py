@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from swp_rules.cli import ruleset_tools
 from swp_rules.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_CLEAN,
@@ -33,6 +34,7 @@ from swp_rules.rulesets.loader import (
     shipped_files,
     shipped_id,
 )
+from swp_rules.rulesets.selection import expand
 
 
 def _summary(ruleset: Any) -> dict[str, Any]:
@@ -160,15 +162,17 @@ def _as_yaml(data: Any) -> str:
     return text.getvalue()
 
 
-def _files(paths: tuple[str, ...]) -> list[Path]:
+def _files(items: tuple[str, ...]) -> tuple[list[Path], list[RulesetProblem]]:
+    """The files ``validate`` checks: each value read as ``--ruleset`` reads it (a file, a folder, a shipped id or
+    group, a glob); a value that names nothing is a problem."""
     found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            found.append(path)
-    return found
+    problems: list[RulesetProblem] = []
+    for item in items:
+        try:
+            found.extend(chosen.path for chosen in expand(item))
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+    return list(dict.fromkeys(found)), problems
 
 
 def _unknown_handoffs(duties: list[DutyRuleset]) -> list[RulesetProblem]:
@@ -194,18 +198,15 @@ def _unknown_handoffs(duties: list[DutyRuleset]) -> list[RulesetProblem]:
 @rulesets_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 def validate_command(paths: tuple[str, ...]) -> int:
-    """Check ruleset files (or folders of them); every problem as file:line: key: reason. Exit 2 if any."""
-    problems: list[RulesetProblem] = []
+    """Check ruleset files, folders of them, shipped ids or group ids (statutory); every problem as
+    file:line: key: reason. Exit 2 if any."""
     duties: list[DutyRuleset] = []
-    files = _files(paths)
-    if not files:
+    files, problems = _files(paths)
+    if not files and not problems:
         click.echo("swp-rules: error: no ruleset files found", err=True)
         return EXIT_CANNOT_RUN
     parsed: list[Path] = []
     for path in files:
-        if not path.is_file():
-            problems.append(RulesetProblem(str(path), 0, "(file)", "no such file"))
-            continue
         try:
             ruleset = parse_file(path)
         except RulesetError as exc:
@@ -233,5 +234,8 @@ def validate_command(paths: tuple[str, ...]) -> int:
         return EXIT_CANNOT_RUN
     return EXIT_CLEAN
 
+
+for _command in ruleset_tools.COMMANDS:
+    rulesets_group.add_command(_command)
 
 COMMANDS: list[click.Command] = [rulesets_group]

@@ -86,6 +86,7 @@ class IndicatorMeasures:
     duty_rulesets: Sequence[str] = ()
     as_of: dt.date | None = None
     indicator_rulesets: Sequence[str] = ()
+    parameters: Mapping[str, Any] | None = None
     _cache: dict[ReportingPeriod, Any] = attrs.field(factory=dict, init=False)
     _evaluation: Any = attrs.field(default=None, init=False)
 
@@ -103,7 +104,7 @@ class IndicatorMeasures:
             try:
                 report = compute(self.events, period, indicators=list(self.measures),
                                  rulesets=list(self.indicator_rulesets), duty_rulesets=list(self.duty_rulesets),
-                                 evaluation=self._duties(period))
+                                 evaluation=self._duties(period), parameters=self.parameters)
             except (MeasuresUnavailable, RulesetError):
                 raise
             except Exception as exc:  # the indicator engine's own error; never echo case data
@@ -131,7 +132,8 @@ class IndicatorMeasures:
         if self._evaluation is None:
             from swp_rules.engine import Engine, load_rulebook
 
-            self._evaluation = Engine(load_rulebook(self.duty_rulesets)).evaluate(self.events, self.as_of)
+            book = load_rulebook(self.duty_rulesets, self.parameters)
+            self._evaluation = Engine(book).evaluate(self.events, self.as_of)
         return self._evaluation
 
 

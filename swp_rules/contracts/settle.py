@@ -20,9 +20,10 @@ met) or ``withhold`` (nothing, or missed). Money follows the one rounding rule o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from swp_rules.contracts.measures import IndicatorMeasures, MeasureSource
 from swp_rules.contracts.model import Contract, Outcome, Scale, ServiceLevel
@@ -55,13 +56,15 @@ def settle(
     spend: SpendSource | None = None,
     duty_rulesets: Sequence[str] | None = None,
     indicator_rulesets: Sequence[str] = (),
+    parameters: Mapping[str, Any] | None = None,
 ) -> PaymentStatement:
     """The payment statement for every settlement period of ``contract`` that overlaps ``period``.
 
     Give ``events`` to measure outcomes with the indicator engine and cost placements from ``weekly_cost``, or give
     a ``measures`` source (and a ``spend`` source) directly. ``duty_rulesets`` are the duty rulesets behind the
     duty-compliance KPIs; by default the statutory rules plus the contract's own duties. ``indicator_rulesets``
-    replace the shipped indicator definitions (``rulesets/outcomes/``).
+    replace the shipped indicator definitions (``rulesets/outcomes/``). ``parameters``: ruleset parameters set for
+    this run (``load_rulebook``).
     """
     periods = [(p, f) for p, f in settlement_periods(contract) if p.start <= period.end and period.start <= p.end]
     if not periods:
@@ -73,7 +76,7 @@ def settle(
             raise ValueError("settle needs events or a measure source")
         measures = IndicatorMeasures(loaded, contract.practice, contract.measures(),
                                      duty_rulesets_for(contract, duty_rulesets), as_of=periods[-1][0].end,
-                                     indicator_rulesets=list(indicator_rulesets))
+                                     indicator_rulesets=list(indicator_rulesets), parameters=parameters)
     if spend is None:
         spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
     deductions = _deductions(contract, measures, periods[0][0], periods[-1][0])
@@ -105,11 +108,11 @@ def settle(
 
 
 def duty_rulesets_for(contract: Contract, chosen: Sequence[str] | None = None) -> list[str]:
-    """The duty rulesets behind a contract's KPIs: ``chosen`` (default: the statutory ones) plus the contract's."""
-    from swp_rules.engine.rulebook import default_duty_ids
+    """The duty rulesets behind a contract's KPIs: ``chosen`` (``--ruleset`` values; default: the statutory ones)
+    plus the contract's."""
+    from swp_rules.engine.rulebook import duty_ruleset_names
 
-    base = list(chosen) if chosen else default_duty_ids()
-    return list(dict.fromkeys([*base, *contract.duty_rulesets]))
+    return list(dict.fromkeys([*duty_ruleset_names(chosen or ()), *contract.duty_rulesets]))
 
 
 def _sum(amounts: Iterable[Decimal]) -> Decimal:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -14,10 +16,13 @@ from swp_rules.rulesets.loader import (
     RulesetError,
     RulesetProblem,
     checked,
+    find_ruleset_file,
     read_ruleset_of_kind,
     shipped_files,
     shipped_id,
 )
+from swp_rules.rulesets.parameters import for_ruleset
+from swp_rules.rulesets.selection import choose
 
 #: The folder of shipped duty rulesets used when the caller names none: the statutory rules, every version.
 DEFAULT_DUTIES = "statutory"
@@ -83,7 +88,14 @@ class RuleBook:
             yield from rules
 
     def describe(self) -> list[dict[str, Any]]:
-        return [r.describe() for r in self.rulesets]
+        """Each ruleset's id, kind, version and content hash, and the parameter values this run used."""
+        described = []
+        for ruleset in self.rulesets:
+            item = ruleset.describe()
+            if ruleset.parameters:
+                item["parameters"] = {k: ruleset.parameters[k] for k in sorted(ruleset.parameters)}
+            described.append(item)
+        return described
 
 
 def _overlap(a: DutyRule, b: DutyRule) -> bool:
@@ -93,9 +105,29 @@ def _overlap(a: DutyRule, b: DutyRule) -> bool:
 
 
 def load_duty_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> DutyRuleset:
-    """One duties ruleset by shipped id (``statutory/cpr-2010``) or path."""
-    source = read_ruleset_of_kind(id_or_path, "duties")
-    return checked(source, parse_duties(source, parameters))
+    """One duties ruleset by shipped id (``statutory/cpr-2010``) or path, with ``parameters`` set for this run
+    (``{"statutory/cpr-2010:within_one_week_days": 6}``, or a plain name for any ruleset that declares it)."""
+    path = find_ruleset_file(str(id_or_path))
+    try:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        content = ""  # the loader says why it cannot be read
+    key = (str(id_or_path), str(path.resolve()), content, json.dumps(dict(parameters or {}), sort_keys=True,
+                                                                      default=str))
+    found = _LOADED.get(key)
+    if found is None:
+        source = read_ruleset_of_kind(id_or_path, "duties")
+        found = checked(source, parse_duties(source, for_ruleset(source, parameters)))
+        if len(_LOADED) >= _LOADED_MOST:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = found
+    return found
+
+
+#: Duty rulesets already parsed in this process, by name, file, content hash and parameters (a ``DutyRuleset`` is
+#: immutable, so runs share them; a changed file is read again).
+_LOADED: dict[tuple[str, str, str, str], DutyRuleset] = {}
+_LOADED_MOST: Final = 64
 
 
 def default_duty_ids() -> list[str]:
@@ -103,7 +135,16 @@ def default_duty_ids() -> list[str]:
     return [shipped_id(p) for p in shipped_files() if shipped_id(p).startswith(DEFAULT_DUTIES + "/")]
 
 
+def duty_ruleset_names(ids_or_paths: Iterable[str | Path] = (), base: Path | None = None) -> list[str]:
+    """The duty rulesets a list of ``--ruleset`` values names (shipped ids, group ids, files, folders, globs,
+    ``+`` additions to the statutory default; ``swp_rules.rulesets.selection``), each once."""
+    return choose(ids_or_paths, ("duties",), base=base)["duties"]
+
+
 def load_rulebook(ids_or_paths: Iterable[str | Path] = (), parameters: Mapping[str, Any] | None = None) -> RuleBook:
-    """The rule book for a run: the named duty rulesets, or by default every shipped statutory one."""
-    chosen = list(ids_or_paths) or list(default_duty_ids())
-    return RuleBook.of([load_duty_ruleset(item, parameters) for item in chosen])
+    """The rule book for a run: the named duty rulesets, or by default every shipped statutory one.
+
+    ``ids_or_paths`` are read as ``--ruleset`` values are: ``["+local/visits.yaml"]`` is the statutory rules and the
+    local ones, ``["statutory"]`` the statutory group. ``parameters`` sets declared parameters for this run
+    (``load_duty_ruleset``); a value outside a parameter's declared choices is a ``RulesetError``."""
+    return RuleBook.of([load_duty_ruleset(item, parameters) for item in duty_ruleset_names(ids_or_paths)])

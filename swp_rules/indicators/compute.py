@@ -159,24 +159,27 @@ def group_by_child(events: Iterable[Event], end: dt.date) -> dict[str, list[Even
 
 def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
                        rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (),
-                       evaluation: Evaluation | None = None) -> IndicatorReport:
+                       evaluation: Evaluation | None = None,
+                       parameters: Mapping[str, Any] | None = None) -> IndicatorReport:
     """Compute indicators for ``period`` from case events.
 
     ``indicators``: ids to compute (default: every loaded one in force on the period's last day). ``rulesets``:
     indicator rulesets by id or path (default: every shipped ``outcomes/`` ruleset). ``duty_rulesets``: the duty
     rulesets for ``duty_compliance`` indicators such as NI 66 (default: the statutory ones). ``evaluation``: a duty
     evaluation already made as of the period's last day or later, keeping every record (``keep=None``), to use
-    instead of evaluating again. Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
+    instead of evaluating again. ``parameters``: ruleset parameters set for this run (``load_rulebook``).
+    Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
     """
-    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, evaluation)
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, evaluation, parameters)
     return _compute(group_by_child(events, period.end), period, chosen, child_records, described)
 
 
 def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets: Sequence[str],
              duty_rulesets: Sequence[str], evaluation: Evaluation | None,
+             parameters: Mapping[str, Any] | None = None,
              ) -> tuple[list[IndicatorDefinition], _RecordSource | None, list[dict[str, Any]]]:
     """The definitions to compute, where duty records come from, and the rulesets used."""
-    loaded = load_indicator_definitions(rulesets)
+    loaded = load_indicator_definitions(rulesets, parameters)
     chosen = select(loaded, indicators, period.end)
     described: list[dict[str, Any]] = [r.describe() for r in loaded]
     needs_duties = any(d.numerator.kind == "duty_compliance" for d in chosen)
@@ -195,7 +198,7 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
                 return grouped.get(child, ())
         else:
-            engine = Engine(load_rulebook(duty_rulesets))
+            engine = Engine(load_rulebook(duty_rulesets, parameters))
             described.extend(engine.book.describe())
 
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
@@ -207,11 +210,12 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
 
 def compute_grouped(by_child: dict[str, list[Event]], period: ReportingPeriod, *,
                     indicators: Sequence[str] | None = None, rulesets: Sequence[str] = (),
-                    duty_rulesets: Sequence[str] = ()) -> IndicatorReport:
+                    duty_rulesets: Sequence[str] = (),
+                    parameters: Mapping[str, Any] | None = None) -> IndicatorReport:
     """As ``compute_indicators``, for events already grouped by child (as ``cli.common.read_grouped`` gives).
 
     Each child is removed from ``by_child`` once counted, so memory is handed back as the run goes on."""
-    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None)
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None, parameters)
     return _compute(_until(by_child, period.end), period, chosen, child_records, described)
 
 
@@ -291,7 +295,8 @@ class FilesIndicators:
 
 def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
                   rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (), jobs: int | None = None,
-                  parallel_from: int = PARALLEL_FROM_BYTES) -> FilesIndicators:
+                  parallel_from: int = PARALLEL_FROM_BYTES,
+                  parameters: Mapping[str, Any] | None = None) -> FilesIndicators:
     """Read event files and compute indicators for ``period``, on ``jobs`` worker processes (default: one per core)
     for input of at least ``parallel_from`` bytes; the results are the same as a serial run.
 
@@ -301,7 +306,7 @@ def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indic
     if workers < 1:
         raise ValueError("jobs must be at least 1")
     check_readable(paths)
-    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None)
+    chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None, parameters)
     if worth_splitting(paths, workers, parallel_from):
 
         def work(by_child: dict[str, list[Event]], _: object) -> _Tallies:

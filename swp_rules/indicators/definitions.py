@@ -33,6 +33,9 @@ from swp_rules.rulesets.loader import (
     shipped_files,
     shipped_id,
 )
+from swp_rules.rulesets.parameters import for_ruleset
+from swp_rules.rulesets.selection import choose
+from swp_rules.rulesets.suggest import did_you_mean
 
 #: The five Every Child Matters outcomes and the SWP pilots' sixth (docs/indicators.md).
 OUTCOMES: Final[Mapping[str, str]] = {
@@ -234,7 +237,12 @@ class IndicatorRuleset:
         return self.indicators
 
     def describe(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "version": self.version, "sha256": self.sha256}
+        """Id, kind, version, content hash, and the parameter values used (``--param`` may set them)."""
+        described: dict[str, Any] = {"id": self.id, "kind": self.kind, "version": self.version,
+                                     "sha256": self.sha256}
+        if self.parameters:
+            described["parameters"] = {k: self.parameters[k] for k in sorted(self.parameters)}
+        return described
 
     def to_dict(self) -> dict[str, Any]:
         return {"indicators": [d.to_dict() for d in self.indicators]}
@@ -305,7 +313,7 @@ def _event_match(node: Node, ctx: _Context) -> EventMatch | None:
     if event is None:
         return None
     if event not in EVENT_TYPES:
-        node["event"].fail(f"unknown event type {event!r}")
+        node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
         return None
     when: Condition | None = None
     if node.has("when"):
@@ -557,7 +565,7 @@ def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = N
 def load_indicator_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> IndicatorRuleset:
     """One indicators ruleset by shipped id (``outcomes/ni-2008``) or path."""
     source = read_ruleset_of_kind(id_or_path, "indicators")
-    return checked(source, parse_indicators(source, parameters))
+    return checked(source, parse_indicators(source, for_ruleset(source, parameters)))
 
 
 def default_indicator_ids() -> list[str]:
@@ -571,7 +579,7 @@ def load_indicator_definitions(ids_or_paths: Iterable[str | Path] = (),
 
     An indicator id defined in two rulesets is an error (``RulesetError``), so a contract's reference is unambiguous.
     """
-    chosen = list(ids_or_paths) or default_indicator_ids()
+    chosen = choose(ids_or_paths, ("indicators",))["indicators"]  # ids, groups, folders, +additions
     rulesets = tuple(load_indicator_ruleset(item, parameters) for item in chosen)
     problems: list[RulesetProblem] = []
     seen: dict[str, IndicatorDefinition] = {}

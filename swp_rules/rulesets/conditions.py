@@ -24,6 +24,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from swp_rules.rulesets.suggest import did_you_mean
+
 Scalar = str | int | bool
 Op = Literal["==", "!=", "<", "<=", ">", ">="]
 
@@ -236,7 +238,7 @@ def check_types(node: Node, types: Mapping[str, type]) -> None:
     elif isinstance(node, Compare):
         if node.name not in types:
             known = ", ".join(sorted(types))
-            raise ConditionError(f"unknown fact {node.name!r} (known: {known})")
+            raise ConditionError(f"unknown fact {node.name!r} (known: {known}){did_you_mean(node.name, types)}")
         expected = types[node.name]
         value = node.value
         ok = isinstance(value, bool) if expected is bool else (

@@ -16,6 +16,7 @@ import attrs
 from swp_rules.model import EVENT_TYPES
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.loader import Node, SourceFile, parse_in_force, parse_parameters, register_kind, resolve
+from swp_rules.rulesets.suggest import did_you_mean
 
 #: Rule families (SPEC.md §2): the stable prefixes of duty rule ids.
 FAMILIES: Final = frozenset(
@@ -249,7 +250,8 @@ def _trigger(node: Node) -> Trigger | None:
     if isinstance(value, str):
         if value in TRIGGERS and value != "leaving_care_eligible":
             return Trigger(value)  # type: ignore[arg-type]
-        node.fail(f"unknown trigger {value!r} (known: {', '.join(TRIGGERS)}, or event: TYPE)")
+        node.fail(f"unknown trigger {value!r} (known: {', '.join(TRIGGERS)}, or event: TYPE)"
+                  f"{did_you_mean(value, TRIGGERS)}")
         return None
     if not node.mapping():
         return None
@@ -257,7 +259,7 @@ def _trigger(node: Node) -> Trigger | None:
         node.keys_allowed(("event",))
         event = node["event"].string()
         if event is not None and event not in EVENT_TYPES:
-            node["event"].fail(f"unknown event type {event!r}")
+            node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
             return None
         return Trigger("event", event=event) if event else None
     if node.has("birthday"):
@@ -282,7 +284,7 @@ def _trigger(node: Node) -> Trigger | None:
 def _discharge(node: Node) -> Discharge | None:
     if isinstance(node.value, str):
         if node.value not in EVENT_TYPES:
-            node.fail(f"unknown event type {node.value!r}")
+            node.fail(f"unknown event type {node.value!r}{did_you_mean(node.value, EVENT_TYPES)}")
             return None
         return Discharge(node.value)
     if not node.mapping():
@@ -292,7 +294,7 @@ def _discharge(node: Node) -> Discharge | None:
     if event is None:
         return None
     if event not in EVENT_TYPES:
-        node["event"].fail(f"unknown event type {event!r}")
+        node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
         return None
     types = event_field_types(event)
     when = _condition(node["when"], types) if node.has("when") else None

@@ -20,6 +20,8 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 
+from swp_rules.rulesets.suggest import did_you_mean
+
 #: Where the shipped rulesets live: inside the wheel, or beside the package in a source checkout.
 _PACKAGED: Final = Path(__file__).resolve().parent.parent / "_rulesets"
 _SOURCE: Final = Path(__file__).resolve().parent.parent.parent / "rulesets"
@@ -40,7 +42,10 @@ class RulesetProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.key}: {self.reason}"
+        # A problem with no line (a file that cannot be read, a ruleset id that names nothing) or no key says so
+        # without a ":0:" or a placeholder key.
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.reason}" if self.key else f"{where}: {self.reason}"
 
 
 class RulesetError(Exception):
@@ -173,7 +178,8 @@ class Node:
         for key in self.value:
             if str(key) not in allowed:
                 line = self.value.lc.key(key)[0] + 1
-                self.fail(f"unknown key (allowed: {', '.join(allowed)})", self.child_path(str(key)), line)
+                self.fail(f"unknown key (allowed: {', '.join(allowed)}){did_you_mean(str(key), allowed)}",
+                          self.child_path(str(key)), line)
 
 
 def _yaml_type(value: Any) -> str:
@@ -224,7 +230,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RulesetError([RulesetProblem(shown, 0, "(file)", f"cannot be read ({exc.strerror or exc})")]) from None
+        raise RulesetError([RulesetProblem(shown, 0, "", f"cannot be read ({exc.strerror or exc})")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -315,7 +321,9 @@ def find_ruleset_file(id_or_path: str) -> Path:
         shipped = rulesets_root() / f"{id_or_path}{suffix}"
         if shipped.is_file():
             return shipped
-    raise RulesetError([RulesetProblem(id_or_path, 0, "(ruleset)", "no shipped ruleset has this id and no such file")])
+    from swp_rules.rulesets.selection import unknown_ruleset  # selection reads this module: imported when needed
+
+    raise unknown_ruleset(id_or_path)
 
 
 def read_ruleset_of_kind(id_or_path: str | Path, kind: str, display: str | None = None) -> SourceFile:
