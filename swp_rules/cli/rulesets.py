@@ -10,20 +10,22 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from swp_rules.cli import ruleset_tools
 from swp_rules.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_CLEAN,
+    check_parameters_used,
     dump_json,
     format_option,
     json_default,
     open_output,
     render_table,
     resolve_format,
+    run_parameters,
 )
 from swp_rules.engine.rulebook import RuleBook, load_rulebook
-from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import DutyRuleset
 from swp_rules.rulesets.loader import (
     RulesetError,
@@ -31,6 +33,7 @@ from swp_rules.rulesets.loader import (
     find_ruleset_file,
     parse_file,
     read_yaml,
+    rulesets_root,
     shipped_files,
     shipped_id,
 )
@@ -77,72 +80,63 @@ def list_command(fmt: str | None, output: Path | None) -> int:
     return EXIT_CLEAN
 
 
-def _duty_rows(ruleset: DutyRuleset) -> list[dict[str, Any]]:
-    rows = []
-    for rule in ruleset.rules:
-        deadlines = []
-        for d in rule.deadlines:
-            text = d.describe()
-            if d.when is not None:
-                text += f" when {cond.render(d.when.node)}"
-            deadlines.append(text)
-        trigger = rule.trigger.kind if rule.trigger.kind != "event" else f"event {rule.trigger.event}"
-        rows.append({
-            "id": rule.id,
-            "title": rule.title,
-            "citation": rule.citation,
-            "in_force": {"from": rule.in_force_from.isoformat(),
-                         "to": rule.in_force_to.isoformat() if rule.in_force_to else None},
-            "trigger": "after the previous discharge" if rule.trigger.kind == "chain" else trigger,
-            "applies": cond.render(rule.applies.node) if rule.applies else None,
-            "deadline": deadlines,
-            "discharged_by": [d.event for d in rule.discharged_by],
-            "scope": rule.scope,
-            "then": rule.id if rule.recurs else rule.then,
-            "source": rule.source,
-        })
-    return rows
-
-
 @rulesets_group.command("show")
 @click.argument("ruleset_id", metavar="ID_OR_PATH")
+@click.option("--param", "params", multiple=True, metavar="RULESET:NAME=VALUE",
+              help="Show the parameter values a run with this --param would use (repeatable).")
 @format_option
-def show_command(ruleset_id: str, fmt: str | None, output: Path | None) -> int:
-    """One ruleset, rule by rule."""
+def show_command(*, ruleset_id: str, params: tuple[str, ...], fmt: str | None, output: Path | None) -> int:
+    """One ruleset, rule by rule, every key as written; each $parameter with the value it has."""
+    from swp_rules.rulesets import written
+    from swp_rules.rulesets.parameters import for_ruleset
+
+    parameters = run_parameters(params)
     try:
         path = find_ruleset_file(ruleset_id)
-        ruleset = parse_file(path)
+        display = ruleset_id + path.suffix if path.is_relative_to(rulesets_root()) else str(path)
+        source = read_yaml(path, display)
+        used = dict(getattr(parse_file(path, display), "parameters", {}) or {})
+        used.update(for_ruleset(source, parameters))
     except RulesetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         return EXIT_CANNOT_RUN
+    ruleset = parse_file(path, display)
+    if parameters:
+        check_parameters_used(parameters, [{"id": getattr(ruleset, "id", "")}])
     summary = _summary(ruleset)
-    rows = _duty_rows(ruleset) if isinstance(ruleset, DutyRuleset) else []
+    kind = str(summary.get("kind", ""))
+    declared = written.parameters(source, used)
+    items = written.items(source, kind) if kind in written.ITEMS else []
     to_dict = getattr(ruleset, "to_dict", None)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":
             document = dict(summary)
-            document["parameters"] = dict(getattr(ruleset, "parameters", {}) or {})
-            if rows:
-                document["rules"] = rows
+            document["parameters"] = [p.to_dict() for p in declared]
+            if items:
+                document[written.ITEMS[kind]] = [i.to_dict() for i in items]
             elif callable(to_dict):
                 document["definition"] = to_dict()
             dump_json(document, out)
         else:
-            parts: list[Any] = [f"{summary.get('id')} ({summary.get('kind')}, version {summary.get('version')}): "
+            parts: list[Any] = [f"{summary.get('id')} ({kind}, version {summary.get('version')}): "
                                 f"{summary.get('title')}"]
-            if rows:
-                table = Table(show_lines=True)
-                for column in ("id", "in force", "trigger", "deadline", "discharged by", "citation"):
+            if declared:
+                table = Table(title="Parameters", title_justify="left")
+                for column in ("name", "value used", "as declared"):
                     table.add_column(column, overflow="fold")
-                for row in rows:
-                    force = f"{row['in_force']['from']} – {row['in_force']['to'] or ''}"
-                    deadline = "\n".join(row["deadline"])
-                    if row["applies"]:
-                        deadline += f"\n(applies if {row['applies']})"
-                    table.add_row(row["id"], force, row["trigger"], deadline, ", ".join(row["discharged_by"]),
-                                  row["citation"])
+                for parameter in declared:
+                    table.add_row(Text(parameter.name), Text(written.text(parameter.used, {})),
+                                  Text("\n".join(written.lines(parameter.declared.items(), {}))))
+                parts.append(table)
+            if items:
+                table = Table(title=written.ITEMS[kind].capitalize(), title_justify="left", show_lines=True)
+                table.add_column("id", overflow="fold")
+                table.add_column("as written", overflow="fold")
+                for item in items:
+                    lines = written.lines([(k, v) for k, v in item.fields if k != "id"], used)
+                    table.add_row(Text(f"{item.id}\n({item.source.rsplit('/', 1)[-1]})"), Text("\n".join(lines)))
                 parts.append(table)
             elif callable(to_dict):
                 parts.append(_as_yaml(to_dict()))
