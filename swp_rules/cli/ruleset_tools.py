@@ -61,7 +61,8 @@ def test_command(*, paths: tuple[str, ...], matcher: str, fmt: str | None, outpu
                 for difference in result.differences:
                     out.write(f"      {difference}\n")
             errors = f", {counts['error']} could not run" if counts["error"] else ""
-            out.write(f"{len(results)} cases: {counts['pass']} passed, {counts['fail']} failed{errors}\n")
+            out.write(f"{len(results)} case{'' if len(results) == 1 else 's'}: {counts['pass']} passed, "
+                      f"{counts['fail']} failed{errors}\n")
     if counts["error"]:
         return EXIT_CANNOT_RUN
     return EXIT_FINDINGS if counts["fail"] else EXIT_CLEAN

@@ -38,6 +38,7 @@ from swp_rules.rulesets.loader import (
     shipped_id,
 )
 from swp_rules.rulesets.selection import expand
+from swp_rules.rulesets.suggest import did_you_mean
 
 
 def _summary(ruleset: Any) -> dict[str, Any]:
@@ -185,7 +186,7 @@ def _unknown_handoffs(duties: list[DutyRuleset]) -> list[RulesetProblem]:
                 then = item["then"]
                 problems.append(RulesetProblem(then.file, then.line, then.path,
                                                f"no rule {then.value!r} is defined (in these files or the shipped "
-                                               "statutory rulesets)"))
+                                               f"statutory rulesets){did_you_mean(str(then.value), known)}"))
     return problems
 
 

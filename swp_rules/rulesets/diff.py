@@ -188,7 +188,8 @@ def _duty_fields(rule: DutyRule) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": rule.title,
         "citation": rule.citation,
-        "in_force": f"{rule.in_force_from.isoformat()} – {rule.in_force_to.isoformat() if rule.in_force_to else ''}",
+        "in_force": f"from {rule.in_force_from.isoformat()}"
+                    + (f" to {rule.in_force_to.isoformat()}" if rule.in_force_to else ""),
         "trigger": trigger_text(rule.trigger),
         "applies": rule.applies.text if rule.applies else None,
         "timescale": [deadline_text(d) for d in rule.deadlines],

@@ -30,7 +30,7 @@ def test_a_failing_case_reports_its_file_and_the_difference() -> None:
             "days_late: 2}; the closest differs: due: expected 2011-11-07, got 2011-11-08; days_late: expected 2, "
             "got 1") in lines
     assert any("rule: visit.regulr" in line and "did you mean 'visit.regular'?" in line for line in lines)
-    assert lines[-1] == "1 cases: 0 passed, 1 failed"
+    assert lines[-1] == "1 case: 0 passed, 1 failed"
 
 
 def test_breaches_are_compared_exactly() -> None:
