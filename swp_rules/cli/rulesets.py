@@ -37,7 +37,7 @@ from swp_rules.rulesets.loader import (
     shipped_files,
     shipped_id,
 )
-from swp_rules.rulesets.selection import expand
+from swp_rules.rulesets.selection import expand, shipped_groups
 from swp_rules.rulesets.suggest import did_you_mean
 
 
@@ -66,12 +66,14 @@ def list_command(fmt: str | None, output: Path | None) -> int:
             rows.append(_summary(parse_file(path, shipped_id(path) + path.suffix)))
         except RulesetError as exc:
             rows.append({"id": shipped_id(path), "kind": "invalid", "title": str(exc.problems[0])})
+    groups = shipped_groups()
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":
-            dump_json({"rulesets": rows}, out)
+            dump_json({"rulesets": rows, "groups": groups}, out)
         else:
-            table = Table(title="Shipped rulesets", title_justify="left")
+            table = Table(title="Shipped rulesets", title_justify="left",
+                          caption="Group ids (each folder's rulesets): " + ", ".join(groups), caption_justify="left")
             for column in ("id", "kind", "version", "rules", "title"):
                 table.add_column(column, overflow="fold")
             for row in rows:

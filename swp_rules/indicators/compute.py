@@ -26,6 +26,7 @@ from swp_rules.io.events import InputCounts, Rejection, check_readable
 from swp_rules.io.parts import PARALLEL_FROM_BYTES, available_jobs, read_grouped, run_in_parts, worth_splitting
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
+from swp_rules.rulesets.suggest import did_you_mean
 
 #: Where one child's duty records come from: the engine, or an evaluation already made.
 _RecordSource = Callable[[str, Sequence[Event]], Sequence[DutyRecord]]
@@ -144,7 +145,8 @@ def select(rulesets: Sequence[IndicatorRuleset], indicators: Sequence[str] | Non
         return [d for d in known.values() if d.in_force_on(day)]
     unknown = [i for i in indicators if i not in known]
     if unknown:
-        raise KeyError(f"unknown indicator {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise KeyError(f"unknown indicator {unknown[0]!r} (known: {', '.join(sorted(known))})"
+                       f"{did_you_mean(unknown[0], known)}")
     return [known[i] for i in dict.fromkeys(indicators)]
 
 

@@ -200,3 +200,20 @@ def test_adding_local_rules_never_removes_a_statutory_result(records: list[dict[
     assert set(default.breaches) <= set(added.breaches)
     assert all(b.rule == "visit.after-move" for b in set(added.breaches) - set(default.breaches))
     assert [r for r in added.records if r.rule != "visit.after-move"] == list(default.records)
+
+
+def test_payments_take_groups_the_same_way() -> None:
+    from swp_rules.examples import events_path
+
+    def payments(*args: str) -> dict[str, object]:
+        result = CliRunner().invoke(main, ["payments", str(events_path()), "--contract",
+                                           "contracts/liverpool-pss-illustrative", "--period", "2011/12",
+                                           "--format", "json", *args])
+        assert result.exit_code in (0, 1), result.output
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    default = payments()
+    grouped = payments("--ruleset", "statutory", "--ruleset", "outcomes")
+    assert grouped["payments"] == default["payments"]
+    assert grouped["rulesets"] == default["rulesets"]
+    assert "contracts/duties/swp-access" in [r["id"] for r in default["rulesets"]]  # type: ignore[index, union-attr]
