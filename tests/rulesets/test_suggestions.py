@@ -70,7 +70,7 @@ def test_a_misspelt_required_field_in_a_record(tmp_path: Path) -> None:
 def test_ruleset_errors_suggest(tmp_path: Path, old: str, new: str, expected: str) -> None:
     text = (
         "ruleset: local/x\nkind: duties\nversion: '1'\ntitle: x\nin_force: {from: 2011-04-01}\nrules:\n"
-        "  - id: visit.first\n    title: First visit\n    citation: SI 2010/959 reg 28(2)(a)\n"
+        "  - id: visit.first\n    title: First visit\n    citation: SI 2010/959 reg 28(2)(a)\n    basis: regulation\n"
         "    trigger: placement_start\n    applies: not temporary\n    deadline: {days: 7}\n"
         "    discharged_by: [visit]\n    scope: placement\n"
     )
