@@ -131,3 +131,27 @@ def test_a_condition_that_can_hold_is_never_called_impossible(text: str) -> None
         assert why_never(node) is None, text
     elif why_never(node) is None:
         pass  # it may hold for facts outside the small domain tried here
+
+
+# --- then: cycles: every rule on a loop, and only those ---------------------------------------------------------------
+
+@given(st.dictionaries(st.sampled_from("abcdef"), st.sets(st.sampled_from("abcdef"), max_size=2), max_size=6))
+def test_cycles_are_the_rules_that_reach_themselves(edges: dict[str, set[str]]) -> None:
+    from swp_rules.rulesets.lint import _cycles
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), list(edges.get(start, ()))
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(edges.get(node, ()))
+        return False
+
+    cycles = _cycles(edges)
+    assert {n for c in cycles for n in c} == {n for n in edges if reaches(n, n)}
+    for cycle in cycles:
+        assert cycle[0] == min(cycle) and len(set(cycle)) == len(cycle)
+        assert all(b in edges[a] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True))
