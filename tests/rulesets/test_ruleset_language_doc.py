@@ -1,10 +1,11 @@
 """docs/ruleset-language.md's walk-through runs as written: each ``<!-- file: PATH -->`` block is written to an empty
-folder, each ``<!-- run: exit N -->`` command is run there with that exit code, and each ``<!-- output -->`` block is
-its standard output, exactly."""
+folder, each ``<!-- run: exit N -->`` command is run there with that exit code, each ``<!-- output -->`` block is
+its standard output, exactly, and each ``<!-- python -->`` block runs there."""
 
 from __future__ import annotations
 
 import re
+import runpy
 import shlex
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from swp_rules.cli import main
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ruleset-language.md"
-_BLOCK = re.compile(r"<!-- (?P<tag>file: \S+|run: exit \d|output) -->\n```[a-z]*\n(?P<body>.*?)```", re.DOTALL)
+_BLOCK = re.compile(r"<!-- (?P<tag>file: \S+|run: exit \d|output|python) -->\n```[a-z]*\n(?P<body>.*?)```", re.DOTALL)
 
 
 def _steps() -> list[tuple[str, str]]:
@@ -41,6 +42,10 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path, monkeypatch: pytest.Mon
             result = CliRunner().invoke(main, args[1:])
             assert result.exit_code == int(tag.rsplit(" ", 1)[1]), (command, result.output)
             last = (command, result.stdout)
+        elif tag == "python":
+            script = tmp_path / "example.py"
+            script.write_text(body, encoding="utf-8")
+            runpy.run_path(str(script), run_name="__main__")  # the documented example, as written
         else:
             assert last is not None, "an output block follows a command"
             assert last[1] == body, (last[0], last[1])
