@@ -93,6 +93,10 @@ class CaseRunner:
             return CaseResult(str(path), path.stem, matcher, "error", tuple(str(p) for p in exc.problems))
         root = source.root
         name = str(root["name"].value or path.stem)
+        if root.has("kind") and root.has("ruleset"):
+            return CaseResult(str(path), name, matcher, "error", (
+                f"{path}:{root['kind'].line}: kind: this is a ruleset, not a test case (a case has events, as_of or "
+                "period, and expect; it names its rulesets under 'rulesets')",))
         kind = "indicators" if root.has("period") else "duties"
         root.keys_allowed(_INDICATOR_KEYS if kind == "indicators" else _DUTY_KEYS)
         for key in ("events", "expect", "period" if kind == "indicators" else "as_of"):

@@ -82,3 +82,9 @@ def test_nothing_to_run_cannot_run(tmp_path: Path) -> None:
     assert code == 2 and "no test case" in err
     code, _, err = _test(str(tmp_path / "missing.yaml"))
     assert code == 2 and "no such case file" in err
+
+
+def test_a_ruleset_given_as_a_case_says_so() -> None:
+    code, out, _ = _test(str(HERE / "local"), "--format", "table")
+    assert code == 2
+    assert "kind: this is a ruleset, not a test case" in out
