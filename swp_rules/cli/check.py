@@ -18,6 +18,8 @@ from swp_rules.cli.common import (
     choose_rulesets,
     counts_line,
     csv_rejected_rows,
+    dask_address,
+    dask_options,
     dump_json,
     format_option,
     open_output,
@@ -32,7 +34,7 @@ from swp_rules.cli.common import (
 )
 from swp_rules.engine import ChildNote, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED
-from swp_rules.engine.parallel import evaluate_files
+from swp_rules.engine.parallel import FilesEvaluation, evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents, check_readable
 from swp_rules.model import Event
 from swp_rules.report import duties as report
@@ -40,10 +42,14 @@ from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
 
 
+def _duty_choice(rulesets: Sequence[str], params: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
+    """The duty rulesets (``--ruleset`` values: ids, groups, folders, ``+`` additions) and the ``--param`` values."""
+    return choose_rulesets(rulesets, ("duties",))["duties"], run_parameters(params)
+
+
 def _engine(rulesets: Sequence[str], params: Sequence[str], matcher: str) -> Engine:
     """The engine a run uses: ``--ruleset`` values (ids, groups, folders, ``+`` additions) and ``--param`` values."""
-    names = choose_rulesets(rulesets, ("duties",))["duties"]
-    parameters = run_parameters(params)
+    names, parameters = _duty_choice(rulesets, params)
     try:
         book = load_rulebook(names, parameters)
     except RulesetError as exc:
@@ -81,16 +87,21 @@ def _matcher_option(func: Any) -> Any:
 @click.option("--basis", "bases", multiple=True, type=click.Choice(BASES), metavar="BASIS",
               help="Report only duties of this basis (repeatable): regulation, statutory-guidance, return (a DfE "
                    "data-return measure), contract or local.")
+@dask_options
 def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], params: tuple[str, ...],
                   fmt: str | None, output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
-                  bases: tuple[str, ...]) -> int:
+                  bases: tuple[str, ...], dask: str | None, ship: bool) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
-    engine = _engine(rulesets, params, matcher)
+    address = dask_address(dask)
+    engine = _engine(rulesets, params, matcher)  # checks the rulesets and parameters before anything is read
     if not events:
         raise CannotRun("no EVENTS file given")
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
     try:
-        loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
+        if address is None:
+            loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
+        else:
+            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except ValueError:
@@ -128,6 +139,19 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     # SPEC.md §3: 1 for breaches or rejected records. Children that cannot be evaluated are listed in the notes
     # (the importer that found their structural problems has already exited 1 for them).
     return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
+
+
+def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
+                      duties: tuple[list[str], dict[str, Any]], matcher: str, ship: bool) -> FilesEvaluation:
+    from swp_rules import distributed
+
+    try:
+        return distributed.evaluate_files(address, events, as_of, rulesets=duties[0], parameters=duties[1],
+                                          matcher=matcher, keep=REPORTED, ship=ship)
+    except RulesetError as exc:
+        raise ruleset_error(exc) from None
+    except (distributed.DistributedError, OSError) as exc:
+        raise CannotRun(f"--dask: {exc}") from None
 
 
 def _notes_table(notes: Sequence[ChildNote]) -> Table:

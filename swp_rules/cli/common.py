@@ -124,6 +124,33 @@ def check_parameters_used(parameters: Mapping[str, Any], described: Sequence[Map
         raise ruleset_error(RulesetError(problems), "invalid --param")
 
 
+def dask_options(func: F) -> F:
+    """``--dask ADDRESS`` and ``--ship``: run on a Dask cluster (``swp_rules.distributed``), the same results."""
+    func = click.option(
+        "--ship", is_flag=True, default=False,
+        help="With --dask: send each worker its part of the input instead of having it open the files.",
+    )(func)
+    func = click.option(
+        "--dask", "dask", metavar="ADDRESS", default=None,
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786), or local:N for N worker processes on "
+             "this machine. Needs swp-rules[dask]. The results do not depend on it.",
+    )(func)
+    return func
+
+
+def dask_address(address: str | None) -> str | None:
+    """The ``--dask`` value checked (exit 2 for one that is not an address), or ``None`` without it."""
+    if address is None:
+        return None
+    from swp_rules.distributed import parse_address
+
+    try:
+        parse_address(address)
+    except ValueError as exc:
+        raise CannotRun(f"--dask: {exc}") from None
+    return address
+
+
 def resolve_format(fmt: str | None, output: Path | None) -> str:
     """``--format`` when given; else by the output file's suffix; else table on a terminal and JSON otherwise."""
     if fmt:

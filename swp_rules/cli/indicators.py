@@ -16,6 +16,8 @@ from swp_rules.cli.common import (
     choose_rulesets,
     counts_line,
     csv_rejected_rows,
+    dask_address,
+    dask_options,
     dump_json,
     format_option,
     open_output,
@@ -53,10 +55,12 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
 @format_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
+@dask_options
 def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
                        rulesets: tuple[str, ...], params: tuple[str, ...], fmt: str | None, output: Path | None,
-                       jobs: int | None) -> int:
+                       jobs: int | None, dask: str | None, ship: bool) -> int:
     """Outcome indicators for a period: numerator, denominator, value and the children in each."""
+    address = dask_address(dask)
     try:
         period = parse_period(period_text)
     except ValueError as exc:
@@ -79,8 +83,18 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
     if not events:
         raise CannotRun("no EVENTS file given")
     try:
-        computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
-                                 duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
+        if address is None:
+            computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
+                                     duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
+        else:
+            from swp_rules import distributed
+
+            try:
+                computed = distributed.compute_files(address, events, period, indicators=chosen,
+                                                     rulesets=indicator_rulesets, duty_rulesets=duty_rulesets,
+                                                     ship=ship, parameters=parameters)
+            except (distributed.DistributedError, OSError) as exc:
+                raise CannotRun(f"--dask: {exc}") from None
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran

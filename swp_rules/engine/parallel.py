@@ -44,12 +44,13 @@ class FilesEvaluation:
 
 def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None = None, *,
                    jobs: int | None = None, keep: Keep | None = None,
-                   parallel_from: int = PARALLEL_FROM_BYTES) -> FilesEvaluation:
+                   parallel_from: int | None = None) -> FilesEvaluation:
     """Read event files and evaluate every child as of ``as_of`` (default: the latest event's date).
 
     ``jobs`` worker processes (default: one per core) share the work when the input (JSON Lines or CSV) is at
-    least ``parallel_from`` bytes; the results are the same as a serial run. Raises ``InputError`` before reading if a
-    file cannot be read, and ``ValueError`` when there are no events and no ``as_of``.
+    least ``parallel_from`` bytes (default: ``io.parts.parallel_threshold()``); the results are the same as a serial
+    run. Raises ``InputError`` before reading if a file cannot be read, and ``ValueError`` when there are no events
+    and no ``as_of``.
     """
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:

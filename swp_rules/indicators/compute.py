@@ -23,7 +23,7 @@ from swp_rules.engine.timeline import Timeline
 from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset, load_indicator_definitions
 from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
 from swp_rules.io.events import InputCounts, Rejection, check_readable
-from swp_rules.io.parts import PARALLEL_FROM_BYTES, available_jobs, read_grouped, run_in_parts, worth_splitting
+from swp_rules.io.parts import available_jobs, read_grouped, run_in_parts, worth_splitting
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 from swp_rules.rulesets.suggest import did_you_mean
@@ -297,10 +297,11 @@ class FilesIndicators:
 
 def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
                   rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (), jobs: int | None = None,
-                  parallel_from: int = PARALLEL_FROM_BYTES,
+                  parallel_from: int | None = None,
                   parameters: Mapping[str, Any] | None = None) -> FilesIndicators:
     """Read event files and compute indicators for ``period``, on ``jobs`` worker processes (default: one per core)
-    for input of at least ``parallel_from`` bytes; the results are the same as a serial run.
+    for input of at least ``parallel_from`` bytes (default: ``io.parts.parallel_threshold()``); the results are the
+    same as a serial run.
 
     Raises ``InputError`` before reading if a file cannot be read, ``RulesetError`` for a bad ruleset and
     ``KeyError`` for an unknown indicator."""

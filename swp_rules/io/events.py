@@ -342,6 +342,10 @@ class EventReader:
         """Release the id table (duplicate detection ends: call only when nothing more will be read)."""
         self._seen = {}
 
+    def ids(self) -> Iterator[str]:
+        """Every id accepted so far (for comparing the ids of readers on other machines by a stable hash)."""
+        return iter(self._seen)
+
     def id_hashes(self) -> list[int]:
         """A hash of every id seen, to compare the ids of readers that read parts of the same input."""
         return [hash(event_id) for event_id in self._seen]

@@ -28,7 +28,8 @@ import attrs
 from swp_rules.io.events import EventReader, InputCounts, Rejection
 from swp_rules.model import Event
 
-#: Below this much input (bytes) one process is faster than starting workers.
+#: Below this much input (bytes) one process is faster than starting workers. The environment variable
+#: ``SWP_RULES_PARALLEL_FROM`` (bytes) overrides it for the command line, e.g. ``0`` to split any input.
 PARALLEL_FROM_BYTES: Final = 16 * 1024 * 1024
 
 W = TypeVar("W")
@@ -67,11 +68,19 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int = PARALLEL_FROM_BYTES) -> bool:
-    """Whether to read in parts: several workers, a system that can fork, and input large enough."""
+def parallel_threshold() -> int:
+    """The input size (bytes) from which to read in parts: ``SWP_RULES_PARALLEL_FROM``, else the default."""
+    value = os.environ.get("SWP_RULES_PARALLEL_FROM", "")
+    return int(value) if value.isdigit() else PARALLEL_FROM_BYTES
+
+
+def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int | None = None) -> bool:
+    """Whether to read in parts: several workers, a system that can fork, and input at least ``parallel_from``
+    bytes (default: ``parallel_threshold()``)."""
     if workers < 2 or not can_fork():
         return False
-    return sum(Path(p).stat().st_size for p in paths) >= parallel_from
+    threshold = parallel_threshold() if parallel_from is None else parallel_from
+    return sum(Path(p).stat().st_size for p in paths) >= threshold
 
 
 def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None) -> Grouped:
