@@ -36,7 +36,7 @@ from swp_rules.engine import ChildNote, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED
 from swp_rules.engine.parallel import FilesEvaluation, evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents, check_readable
-from swp_rules.model import Event
+from swp_rules.io.one_child import read_child
 from swp_rules.report import duties as report
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
@@ -180,15 +180,20 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
         check_readable(events)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
-    reader = EventReader()  # every record is read and checked; only this child's events are kept
-    mine: list[Event] = []
-    latest: dt.date | None = None
-    for event in reader.read(events):
-        if latest is None or event.date > latest:
-            latest = event.date
-        if event.child == child:
-            mine.append(event)
-    loaded = LoadedEvents(tuple(mine), tuple(reader.rejected), reader.counts)
+    fast = read_child(events, child) if as_of is not None else None
+    if fast is not None:  # only the lines that may be the child's are parsed
+        loaded, latest = fast, None
+        mine = list(fast.events)
+    else:  # every record is read and checked (the latest event's date is the default --as-of); the child's kept
+        reader = EventReader()
+        mine = []
+        latest = None
+        for event in reader.read(events):
+            if latest is None or event.date > latest:
+                latest = event.date
+            if event.child == child:
+                mine.append(event)
+        loaded = LoadedEvents(tuple(mine), tuple(reader.rejected), reader.counts)
     if not mine:
         raise CannotRun(f"no events for the child {child!r} (given by --child) in the input")
     day = _as_of(as_of, latest)

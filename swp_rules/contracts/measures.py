@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final, Protocol
 
@@ -89,6 +89,7 @@ class IndicatorMeasures:
     parameters: Mapping[str, Any] | None = None
     _cache: dict[ReportingPeriod, Any] = attrs.field(factory=dict, init=False)
     _evaluation: Any = attrs.field(default=None, init=False)
+    _planned: dict[tuple[str, ReportingPeriod], Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
         # Only the practice's results are read, and a child counts for a practice only once assigned to it: the
@@ -97,7 +98,31 @@ class IndicatorMeasures:
                     if e.type == "practice_assigned" and e.get("practice") == self.practice}
         self.events = [e for e in self.events if e.child in assigned]
 
+    def plan(self, requests: Iterable[tuple[str, ReportingPeriod]]) -> None:
+        """Compute every ``(measure, period)`` a settlement will ask for, in one pass over the children
+        (``indicators.compute.compute_windows``); a request not planned is computed when asked, as before."""
+        ready = [(m, p) for m, p in requests if m in self.measures and self.as_of is not None and p.end <= self.as_of
+                 and (m, p) not in self._planned]
+        if not ready:
+            return
+        from swp_rules.indicators.compute import compute_windows
+
+        last = max((p for _, p in ready), key=lambda p: p.end)
+        try:
+            reports = compute_windows(self.events, ready, rulesets=list(self.indicator_rulesets),
+                                      duty_rulesets=list(self.duty_rulesets), evaluation=self._duties(last),
+                                      parameters=self.parameters)
+        except (MeasuresUnavailable, RulesetError):
+            raise
+        except Exception as exc:  # the indicator engine's own error; never echo case data
+            raise MeasuresUnavailable(f"the indicators could not be computed ({type(exc).__name__}: "
+                                      f"{_safe(exc)})") from None
+        for measure, period in ready:
+            self._planned[(measure, period)] = reports[period].get(measure, practice=self.practice)
+
     def measure(self, measure: str, period: ReportingPeriod) -> Measurement:
+        if (measure, period) in self._planned:
+            return _measurement(self._planned[(measure, period)])
         report = self._cache.get(period)
         if report is None:
             compute = _compute_indicators()
@@ -115,15 +140,7 @@ class IndicatorMeasures:
             result = report.get(measure, practice=self.practice)
         except KeyError:
             return Measurement(None)
-        if result is None:
-            return Measurement(None)
-        value = getattr(result, "value", None)
-        return Measurement(
-            None if value is None else Fraction(value),
-            getattr(result, "numerator", None),
-            getattr(result, "denominator", None),
-        )
-
+        return _measurement(result)
 
     def _duties(self, period: ReportingPeriod) -> Any:
         """One duty evaluation (every record kept) as of ``as_of``, shared by every period that ends by then."""
@@ -135,6 +152,18 @@ class IndicatorMeasures:
             book = load_rulebook(self.duty_rulesets, self.parameters)
             self._evaluation = Engine(book).evaluate(self.events, self.as_of)
         return self._evaluation
+
+
+def _measurement(result: Any) -> Measurement:
+    """A measurement from an indicator result (``None``: the indicator was not computed for the practice)."""
+    if result is None:
+        return Measurement(None)
+    value = getattr(result, "value", None)
+    return Measurement(
+        None if value is None else Fraction(value),
+        getattr(result, "numerator", None),
+        getattr(result, "denominator", None),
+    )
 
 
 def _safe(exc: Exception) -> str:

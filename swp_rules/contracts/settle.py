@@ -79,6 +79,9 @@ def settle(
                                      indicator_rulesets=list(indicator_rulesets), parameters=parameters)
     if spend is None:
         spend = PlacementCosts.from_events(loaded, contract.practice) if loaded is not None else FixedSpend()
+    plan = getattr(measures, "plan", None)
+    if callable(plan):  # a source that computes many measures at once (the indicator engine) is told them first
+        plan(_requests(contract, [p for p, _ in periods]))
     deductions = _deductions(contract, measures, periods[0][0], periods[-1][0])
     statements = [
         _period(contract, p, factor, measures, spend, [d for d in deductions if p.start <= d.month.start <= p.end])
@@ -105,6 +108,24 @@ def settle(
             total=_sum(s.total for s in statements),
         ),
     )
+
+
+def _requests(contract: Contract, periods: Sequence[ReportingPeriod]) -> list[tuple[str, ReportingPeriod]]:
+    """Every ``(measure, window)`` that settling ``periods`` reads: the outcomes' and the service levels'."""
+    found: dict[tuple[str, ReportingPeriod], None] = {}
+    for period in periods:
+        for outcome in contract.outcomes:
+            scales = [outcome.scale] if outcome.scale is not None else [c.scale for c in outcome.components]
+            for scale in scales:
+                found[(scale.measure, _window(scale, period))] = None
+    if contract.service_levels:
+        months = [m for m in service_months(contract) if m.start <= periods[-1].end]
+        for level in contract.service_levels:
+            since = contract.start if level.cap_rolling_12_months is not None else periods[0].start
+            for month in months:
+                if month.start >= since:
+                    found[(level.measure, month)] = None
+    return list(found)
 
 
 def duty_rulesets_for(contract: Contract, chosen: Sequence[str] | None = None) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 
+from swp_rules.rulesets.cache import parsed_once
 from swp_rules.rulesets.duties import Condition, DutyRule, DutyRuleset, Trigger, parse_duties
 from swp_rules.rulesets.loader import (
     RulesetError,
@@ -116,8 +117,12 @@ def load_duty_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | No
                                                                       default=str))
     found = _LOADED.get(key)
     if found is None:
-        source = read_ruleset_of_kind(id_or_path, "duties")
-        found = checked(source, parse_duties(source, for_ruleset(source, parameters)))
+
+        def parse() -> DutyRuleset:
+            source = read_ruleset_of_kind(id_or_path, "duties")
+            return checked(source, parse_duties(source, for_ruleset(source, parameters)))
+
+        found = parsed_once("duties", id_or_path, parameters, parse)  # kept on disk too, for the next run
         if len(_LOADED) >= _LOADED_MOST:
             _LOADED.pop(next(iter(_LOADED)))
         _LOADED[key] = found

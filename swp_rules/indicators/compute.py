@@ -7,6 +7,7 @@ dated after it are ignored. Values are exact ``Fraction``s; in JSON they are fra
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -233,31 +234,86 @@ _Tallies = tuple[dict[str, "_Tally"], dict[str, dict[str, "_Tally"]]]
 def _tally(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: Sequence[IndicatorDefinition],
            child_records: _RecordSource | None) -> _Tallies:
     """Count every child, in sorted order, overall and for the practice it is with at the period's end."""
-    overall: dict[str, _Tally] = {d.id: _Tally() for d in chosen}
-    by_practice: dict[str, dict[str, _Tally]] = {}
-    start, end = period.start, period.end
+    tallies: _Tallies = ({d.id: _Tally() for d in chosen}, {})
     for child in sorted(by_child):
         child_events = by_child.pop(child)
-        timeline = Timeline.build(child, child_events)
-        practice = practice_at(timeline, end)
-        for name in practices_named(timeline, end):
-            if name not in by_practice:
-                by_practice[name] = {d.id: _Tally() for d in chosen}
         records = _Lazy(child, child_events, child_records)
-        for definition in chosen:
-            part = score(definition, timeline, start, end, records)
-            if part is None:
-                continue
-            tallies = [overall[definition.id]]
-            if practice is not None:
-                tallies.append(by_practice[practice][definition.id])
-            for tally in tallies:
-                tally.numerator += part.numerator
-                tally.denominator += part.denominator
-                tally.denominator_children.append(child)
-                if part.in_numerator:
-                    tally.numerator_children.append(child)
-    return overall, by_practice
+        _count_child(child, Timeline.build(child, child_events), period, chosen, records, tallies)
+    return tallies
+
+
+def compute_windows(events: Iterable[Event], requests: Iterable[tuple[str, ReportingPeriod]], *,
+                    rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (),
+                    evaluation: Evaluation | None = None,
+                    parameters: Mapping[str, Any] | None = None) -> dict[ReportingPeriod, IndicatorReport]:
+    """Many ``(indicator, period)`` requests in one pass over the children: a payment statement's measures.
+
+    Each period's report holds the indicators requested for it, with exactly the results ``compute_indicators``
+    gives for that period. Definitions are loaded once, each child's events grouped once, and each child's timeline
+    built once for each distinct set of events the periods' last days leave (``evaluation``: as there, made as of
+    the last period's end or later).
+    """
+    wanted: dict[ReportingPeriod, list[str]] = {}
+    for indicator, period in requests:
+        names = wanted.setdefault(period, [])
+        if indicator not in names:
+            names.append(indicator)
+    if not wanted:
+        return {}
+    last = max(p.end for p in wanted)
+    every = list(dict.fromkeys(i for names in wanted.values() for i in names))
+    chosen_all, child_records, described = _prepare(ReportingPeriod(min(p.start for p in wanted), last), every,
+                                                    rulesets, duty_rulesets, evaluation, parameters)
+    known = {d.id: d for d in chosen_all}
+    windows = sorted(((p, [known[i] for i in names]) for p, names in wanted.items()), key=lambda w: w[0].end)
+    tallies = _tally_windows(group_by_child(events, last), windows, child_records)
+    return {period: _report(period, chosen, *tallies[index], described)
+            for index, (period, chosen) in enumerate(windows)}
+
+
+def _tally_windows(by_child: dict[str, list[Event]],
+                   windows: Sequence[tuple[ReportingPeriod, Sequence[IndicatorDefinition]]],
+                   child_records: _RecordSource | None) -> list[_Tallies]:
+    """``_tally`` for several periods (in order of their last day) in one pass: a child's timeline is built once
+    for each distinct set of events on or before a period's last day."""
+    out: list[_Tallies] = [({d.id: _Tally() for d in chosen}, {}) for _, chosen in windows]
+    for child in sorted(by_child):
+        child_events = by_child.pop(child)
+        dates = sorted(e.date for e in child_events)
+        records = _Lazy(child, child_events, child_records)
+        built: tuple[int, Timeline] | None = None
+        for index, (period, chosen) in enumerate(windows):
+            count = bisect.bisect_right(dates, period.end)
+            if built is None or built[0] != count:
+                kept = child_events if count == len(child_events) else [e for e in child_events
+                                                                          if e.date <= period.end]
+                built = (count, Timeline.build(child, kept))
+            _count_child(child, built[1], period, chosen, records, out[index])
+    return out
+
+
+def _count_child(child: str, timeline: Timeline, period: ReportingPeriod, chosen: Sequence[IndicatorDefinition],
+                 records: _Lazy, tallies: _Tallies) -> None:
+    """Add one child to a period's tallies, overall and for the practice it is with at the period's end."""
+    overall, by_practice = tallies
+    start, end = period.start, period.end
+    practice = practice_at(timeline, end)
+    for name in practices_named(timeline, end):
+        if name not in by_practice:
+            by_practice[name] = {d.id: _Tally() for d in chosen}
+    for definition in chosen:
+        part = score(definition, timeline, start, end, records)
+        if part is None:
+            continue
+        tallies_for = [overall[definition.id]]
+        if practice is not None:
+            tallies_for.append(by_practice[practice][definition.id])
+        for tally in tallies_for:
+            tally.numerator += part.numerator
+            tally.denominator += part.denominator
+            tally.denominator_children.append(child)
+            if part.in_numerator:
+                tally.numerator_children.append(child)
 
 
 def _merge(parts: Sequence[_Tallies], chosen: Sequence[IndicatorDefinition]) -> _Tallies:

@@ -563,9 +563,14 @@ def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = N
 
 
 def load_indicator_ruleset(id_or_path: str | Path, parameters: Mapping[str, Any] | None = None) -> IndicatorRuleset:
-    """One indicators ruleset by shipped id (``outcomes/ni-2008``) or path."""
-    source = read_ruleset_of_kind(id_or_path, "indicators")
-    return checked(source, parse_indicators(source, for_ruleset(source, parameters)))
+    """One indicators ruleset by shipped id (``outcomes/ni-2008``) or path (parsed once while the file is unchanged)."""
+    from swp_rules.rulesets.cache import parsed_once
+
+    def parse() -> IndicatorRuleset:
+        source = read_ruleset_of_kind(id_or_path, "indicators")
+        return checked(source, parse_indicators(source, for_ruleset(source, parameters)))
+
+    return parsed_once("indicators", id_or_path, parameters, parse)
 
 
 def default_indicator_ids() -> list[str]:

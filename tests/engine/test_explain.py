@@ -36,7 +36,8 @@ def test_explain_json_lists_every_duty_of_the_child(tmp_path: Path) -> None:
     assert result.exit_code == 1  # a breach (the notification)
     document = json.loads(result.stdout)
     assert document["child"] == "C1" and document["as_of"] == "2011-06-30"
-    assert document["input"] == {"read": 11, "evaluated": 10, "duplicates": 0, "rejected": 1}
+    # with --as-of only the lines that may be the child's are read (the other child's and the bad line are skipped)
+    assert document["input"] == {"read": 9, "evaluated": 9, "duplicates": 0, "rejected": 0}
     assert [e["id"] for e in document["events"]] == ["c1", "la", "pl", "v1", "pp", "nt", "cp", "ha", "r1"]
     statuses = {d["rule"]: d["status"] for d in document["duties"]}
     assert statuses["notification.placement"] == "breached"
@@ -44,6 +45,15 @@ def test_explain_json_lists_every_duty_of_the_child(tmp_path: Path) -> None:
     assert statuses["visit.regular"] == statuses["review.second"] == "open"
     assert all(d["explanation"] and d["citation"] for d in document["duties"])
     assert "OTHER" not in result.stdout
+
+
+def test_explain_without_as_of_reads_every_record(tmp_path: Path) -> None:
+    """The default as-of date is the latest event's of the whole input, so every record is read and counted."""
+    result = CliRunner().invoke(main, ["explain", _file(tmp_path), "--child", "C1", "--format", "json"])
+    document = json.loads(result.stdout)
+    assert document["as_of"] == "2011-07-01"
+    assert document["input"] == {"read": 11, "evaluated": 10, "duplicates": 0, "rejected": 1}
+    assert [r["line"] for r in document["rejected"]] == [11]
 
 
 def test_explain_table_reads_out_the_reasons(tmp_path: Path) -> None:

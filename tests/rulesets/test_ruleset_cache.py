@@ -1,0 +1,41 @@
+"""A ruleset file is parsed once while it is unchanged; a changed file, or parameters, parse it again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from swp_rules.rulesets import cache
+
+
+def test_parsed_once_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("kind: duties\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def parse() -> object:
+        calls.append(1)
+        return object()
+
+    first = cache.parsed_once("duties", str(path), None, parse)
+    assert cache.parsed_once("duties", str(path), None, parse) is first and len(calls) == 1
+    path.write_text("kind: duties # changed\n", encoding="utf-8")
+    assert cache.parsed_once("duties", str(path), None, parse) is not first and len(calls) == 2
+    cache.parsed_once("duties", str(path), {"days": 5}, parse)
+    cache.parsed_once("duties", str(path), {"days": 5}, parse)
+    assert len(calls) == 4  # parameters change the result: never cached
+    cache.parsed_once("indicators", str(path), None, parse)
+    assert len(calls) == 5  # another kind is another value
+
+
+def test_a_missing_file_is_left_to_the_parser_to_report(tmp_path: Path) -> None:
+    calls: list[int] = []
+    for _ in range(2):
+        cache.parsed_once("duties", str(tmp_path / "missing.yaml"), None, lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_shipped_rulesets_load_once() -> None:
+    from swp_rules.engine.rulebook import load_duty_ruleset
+
+    cache.clear()
+    assert load_duty_ruleset("statutory/cpr-2010") is load_duty_ruleset("statutory/cpr-2010")
