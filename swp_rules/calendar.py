@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 from typing import Final, Literal
 
-import holidays
 import pendulum
 
 LONDON: Final = pendulum.timezone("Europe/London")
@@ -33,6 +32,8 @@ LeapBirthday = Literal["03-01", "02-28"]
 
 @functools.cache
 def _bank_holidays() -> frozenset[dt.date]:
+    import holidays  # imported when a working day is first counted: a run that counts none starts faster
+
     england = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
     return frozenset(england.keys())
 
