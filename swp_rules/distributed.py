@@ -43,13 +43,12 @@ from swp_rules.io.events import (
     InputCounts,
     Rejection,
     _binary_lines,
-    check_readable,
     file_format,
     iter_csv,
     iter_jsonl,
     line_owner,
 )
-from swp_rules.io.parts import Grouped, read_grouped
+from swp_rules.io.parts import Grouped, check_inputs, read_grouped
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 
@@ -300,12 +299,12 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     """
     from swp_rules.engine.rulebook import load_rulebook
 
-    check_readable(paths)
+    check_inputs(paths)
     chosen = tuple(str(r) for r in rulesets)
     values = tuple(sorted((parameters or {}).items()))
     book = load_rulebook(chosen, dict(values) or None)  # checks the rulesets before anything is sent
     with connect(address) as client:
-        first = _first_round(client, paths, parts, ship)
+        first = None if _has_folder(paths) else _first_round(client, paths, parts, ship)
         if first is not None:
             day = _as_of(as_of, first.latest)
             job = (chosen, values, matcher)
@@ -323,6 +322,11 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     day = _as_of(as_of, grouped.latest)
     evaluation = Engine(book, matcher).evaluate_grouped(grouped.by_child, day, keep=keep, release=True)
     return FilesEvaluation(evaluation, grouped.rejected, grouped.counts, 1)
+
+
+def _has_folder(paths: Sequence[str | Path]) -> bool:
+    """An SSDA903 return folder is imported whole, on the client (a council's return is small)."""
+    return any(Path(p).is_dir() for p in paths)
 
 
 def _raise_failed(answers: Sequence[Any]) -> None:
@@ -369,12 +373,12 @@ def compute_files(address: Any, paths: Sequence[str | Path], period: ReportingPe
     """``indicators.compute.compute_files`` on a Dask cluster: the same results, byte for byte.
 
     Arguments as there and as ``evaluate_files`` here; returns ``indicators.compute.FilesIndicators``."""
-    check_readable(paths)
+    check_inputs(paths)
     key = (period, None if indicators is None else tuple(indicators), tuple(map(str, rulesets)),
            tuple(map(str, duty_rulesets)), tuple(sorted((parameters or {}).items())))
     chosen, child_records, described = _prepare(period, key[1], key[2], key[3], None, parameters)
     with connect(address) as client:
-        first = _first_round(client, paths, parts, ship)
+        first = None if _has_folder(paths) else _first_round(client, paths, parts, ship)
         if first is not None:
             futures = [client.submit(_tally_part, f, key, pure=False) for f in first.futures]
             answers = client.gather(futures)

@@ -35,8 +35,9 @@ from swp_rules.cli.common import (
 from swp_rules.engine import ChildNote, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED
 from swp_rules.engine.parallel import FilesEvaluation, evaluate_files
-from swp_rules.io.events import EventReader, InputError, LoadedEvents, check_readable
+from swp_rules.io.events import EventReader, InputError, LoadedEvents
 from swp_rules.io.one_child import read_child
+from swp_rules.io.parts import check_inputs, read_inputs
 from swp_rules.report import duties as report
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
@@ -74,7 +75,7 @@ def _matcher_option(func: Any) -> Any:
 
 
 @click.command("check")
-@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("events", nargs=-1, type=click.Path(path_type=str))
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date (default: the latest event's date).")
 @ruleset_option
 @format_option
@@ -164,7 +165,7 @@ def _notes_table(notes: Sequence[ChildNote]) -> Table:
 
 
 @click.command("explain")
-@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("events", nargs=-1, type=click.Path(path_type=str))
 @click.option("--child", "child", required=True, metavar="ID", help="The child whose duties to explain.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date (default: the latest event's date).")
 @ruleset_option
@@ -177,7 +178,7 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
     if not events:
         raise CannotRun("no EVENTS file given")
     try:
-        check_readable(events)
+        check_inputs(events)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     fast = read_child(events, child) if as_of is not None else None
@@ -188,7 +189,7 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
         reader = EventReader()
         mine = []
         latest = None
-        for event in reader.read(events):
+        for event in read_inputs(reader, events):
             if latest is None or event.date > latest:
                 latest = event.date
             if event.child == child:

@@ -21,9 +21,9 @@ from swp_rules.io.events import (
     InputError,
     LoadedEvents,
     Rejection,
-    load_events,
 )
 from swp_rules.io.output import CsvWriter, OutputError, SafeConsole, atomic_output, standard_output
+from swp_rules.io.parts import load_inputs
 
 if TYPE_CHECKING:
     from swp_rules.rulesets.loader import RulesetError
@@ -181,7 +181,7 @@ def read_events(paths: Sequence[str]) -> LoadedEvents:
     if not paths:
         raise CannotRun("no EVENTS file given")
     try:
-        return load_events(paths)
+        return load_inputs(paths)
     except InputError as exc:
         raise CannotRun(str(exc)) from None
 

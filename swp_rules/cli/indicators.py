@@ -46,7 +46,7 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 @click.command("indicators")
-@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("events", nargs=-1, type=click.Path(path_type=str))
 @click.option("--period", "period_text", required=True, metavar="START..END",
               help="The reporting period: START..END (dates included) or a financial year such as 2011/12.")
 @click.option("--indicator", "indicator_ids", multiple=True, metavar="ID",

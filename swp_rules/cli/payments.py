@@ -80,7 +80,7 @@ def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequen
 
 
 @click.command("payments")
-@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("events", nargs=-1, type=click.Path(path_type=str))
 @click.option("--contract", "contract_id", required=True, metavar="ID_OR_PATH",
               help="The contract: a shipped id (contracts/liverpool-pss-illustrative) or a contract file.")
 @click.option("--period", "period_text", required=True, metavar="START..END",

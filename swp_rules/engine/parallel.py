@@ -18,11 +18,12 @@ import attrs
 
 from swp_rules.engine.evaluate import Engine, Evaluation, Keep, _assemble
 from swp_rules.engine.results import ChildNote, DutyRecord
-from swp_rules.io.events import InputCounts, Rejection, check_readable
+from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.io.parts import (
     PARALLEL_FROM_BYTES,
     available_jobs,
     can_fork,
+    check_inputs,
     read_grouped,
     run_in_parts,
     worth_splitting,
@@ -55,7 +56,7 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:
         raise ValueError("jobs must be at least 1")
-    check_readable(paths)
+    check_inputs(paths)
     if worth_splitting(paths, workers, parallel_from):
 
         def work(by_child: dict[str, list[Event]], day: dt.date) -> tuple[list[DutyRecord], list[ChildNote], int]:

@@ -23,8 +23,8 @@ from swp_rules.engine.results import DutyRecord
 from swp_rules.engine.timeline import Timeline
 from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset, load_indicator_definitions
 from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
-from swp_rules.io.events import InputCounts, Rejection, check_readable
-from swp_rules.io.parts import available_jobs, read_grouped, run_in_parts, worth_splitting
+from swp_rules.io.events import InputCounts, Rejection
+from swp_rules.io.parts import available_jobs, check_inputs, read_grouped, run_in_parts, worth_splitting
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 from swp_rules.rulesets.suggest import did_you_mean
@@ -364,7 +364,7 @@ def compute_files(paths: Sequence[str | Path], period: ReportingPeriod, *, indic
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:
         raise ValueError("jobs must be at least 1")
-    check_readable(paths)
+    check_inputs(paths)
     chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, None, parameters)
     if worth_splitting(paths, workers, parallel_from):
 

@@ -68,12 +68,12 @@ def _parsed(lines: Iterator[tuple[int, bytes]], source: str) -> Iterator[tuple[i
 
 def read_child(paths: Sequence[str | Path], child: str) -> LoadedEvents | None:
     """The child's events from JSON Lines files, reading only the lines that may be the child's; ``None`` when a
-    file is not JSON Lines (CSV rows can span lines: the caller reads those in full).
+    file is not JSON Lines (CSV rows can span lines, an SSDA903 folder is imported: the caller reads those in full).
 
     ``counts`` and ``rejected`` are those of the lines read: the child's records, and lines whose child cannot be
     told without parsing them that turned out to be rejected. Events of other children met on the way (lines that
     merely mention the identifier) are neither kept nor counted."""
-    if any(file_format(p) != "jsonl" for p in paths):
+    if any(Path(p).is_dir() or file_format(p) != "jsonl" for p in paths):
         return None
     needle = child.encode("utf-8", "surrogatepass")
     reader = EventReader()

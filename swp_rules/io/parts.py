@@ -18,14 +18,14 @@ import heapq
 import multiprocessing
 import os
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
-from swp_rules.io.events import EventReader, InputCounts, Rejection
+from swp_rules.io.events import EventReader, InputCounts, InputError, LoadedEvents, Rejection, check_readable
 from swp_rules.model import Event
 
 #: Below this much input (bytes) one process is faster than starting workers. The environment variable
@@ -77,10 +77,44 @@ def parallel_threshold() -> int:
 def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int | None = None) -> bool:
     """Whether to read in parts: several workers, a system that can fork, and input at least ``parallel_from``
     bytes (default: ``parallel_threshold()``)."""
-    if workers < 2 or not can_fork():
+    if workers < 2 or not can_fork() or any(Path(p).is_dir() for p in paths):  # a 903 return is read whole
         return False
     threshold = parallel_threshold() if parallel_from is None else parallel_from
     return sum(Path(p).stat().st_size for p in paths) >= threshold
+
+
+def check_inputs(paths: Sequence[str | Path]) -> None:
+    """Raise ``InputError`` unless every path is a readable events file or a folder (an SSDA903 return)."""
+    for path in paths:
+        if Path(path).is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise InputError(f"{path}: cannot be read (permission denied)")
+        else:
+            check_readable([path])
+
+
+def read_inputs(reader: EventReader, paths: Sequence[str | Path], part: tuple[int, int] | None = None
+                ) -> Iterator[Event]:
+    """The accepted events of every input in turn: events files (``part``: only one worker's lines) and SSDA903
+    return folders (``swp_rules.ssda903.source``: read whole, never in parts)."""
+    for path in paths:
+        if Path(path).is_dir():
+            from swp_rules.ssda903.source import return_items
+
+            items, repeated = return_items(path)
+            yield from reader.accept(items, str(path))
+            reader.counts.read += repeated
+            reader.counts.duplicates += repeated
+        else:
+            yield from reader.read([path], part=part)
+
+
+def load_inputs(paths: Sequence[str | Path]) -> LoadedEvents:
+    """``io.events.load_events`` for events files and SSDA903 return folders alike."""
+    check_inputs(paths)
+    reader = EventReader()
+    events = tuple(read_inputs(reader, paths))
+    return LoadedEvents(events, tuple(reader.rejected), reader.counts)
 
 
 def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None) -> Grouped:
@@ -92,7 +126,7 @@ def _read(paths: Sequence[str | Path], part: tuple[int, int] | None) -> tuple[Gr
     reader = EventReader()
     by_child: dict[str, list[Event]] = {}
     latest: dt.date | None = None
-    for event in reader.read(paths, part=part):
+    for event in read_inputs(reader, paths, part):
         by_child.setdefault(event.child, []).append(event)
         if latest is None or event.date > latest:
             latest = event.date
