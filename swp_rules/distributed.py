@@ -265,13 +265,15 @@ def _check_rulesets(found: Sequence[list[dict[str, Any]]], expected: list[dict[s
 _ENGINES: dict[tuple[Any, ...], Engine] = {}
 
 
-def _engine(rulesets: tuple[str, ...], parameters: tuple[tuple[str, Any], ...], matcher: str) -> Engine:
+def _engine(rulesets: tuple[str, ...], parameters: tuple[tuple[str, Any], ...], matcher: str,
+            families: tuple[str, ...], bases: tuple[str, ...]) -> Engine:
     """The worker's engine for these rulesets (built once per worker process, then reused)."""
     from swp_rules.engine.rulebook import load_rulebook
 
-    key = (rulesets, parameters, matcher)
+    key = (rulesets, parameters, matcher, families, bases)
     if key not in _ENGINES:
-        _ENGINES[key] = Engine(load_rulebook(rulesets, dict(parameters) or None), matcher)
+        book = load_rulebook(rulesets, dict(parameters) or None)
+        _ENGINES[key] = Engine(book.only(families, bases=bases) if families or bases else book, matcher)
     return _ENGINES[key]
 
 
@@ -287,12 +289,13 @@ def _evaluate_part(part: _Part, job: tuple[Any, ...], keep: Keep | None, day: dt
 
 def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | None = None, *,
                    rulesets: Sequence[str] = (), matcher: str = "durable", keep: Keep | None = None,
-                   parts: int | None = None, ship: bool = False,
-                   parameters: Mapping[str, Any] | None = None) -> FilesEvaluation:
+                   parts: int | None = None, ship: bool = False, parameters: Mapping[str, Any] | None = None,
+                   families: Sequence[str] = (), bases: Sequence[str] = ()) -> FilesEvaluation:
     """``engine.parallel.evaluate_files`` on a Dask cluster: the same results, byte for byte.
 
     ``rulesets``: duty ruleset ids or paths, as every worker can load them (default: the statutory rules), with
-    ``parameters`` (``RULESET:NAME`` → value, as ``--param`` gives them).
+    ``parameters`` (``RULESET:NAME`` → value, as ``--param`` gives them). ``families``, ``bases``: evaluate only
+    these rule families and bases (``RuleBook.only``; default: every one).
     ``parts``: how many parts (default: one per worker). ``ship``: send each part's lines to the workers instead
     of having them open the files. Raises ``InputError`` if a file cannot be read here, ``RulesetError`` for a bad
     ruleset, ``ValueError`` with no events and no ``as_of``, and ``DistributedError`` when the cluster fails.
@@ -303,11 +306,13 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     chosen = tuple(str(r) for r in rulesets)
     values = tuple(sorted((parameters or {}).items()))
     book = load_rulebook(chosen, dict(values) or None)  # checks the rulesets before anything is sent
+    if families or bases:
+        book = book.only(families, bases=bases)
     with connect(address) as client:
         first = None if _has_folder(paths) else _first_round(client, paths, parts, ship)
         if first is not None:
             day = _as_of(as_of, first.latest)
-            job = (chosen, values, matcher)
+            job = (chosen, values, matcher, tuple(families), tuple(bases))
             futures = [client.submit(_evaluate_part, f, job, keep, day, pure=False) for f in first.futures]
             answers = client.gather(futures)
             client.cancel(first.futures + futures)

@@ -30,6 +30,7 @@ from swp_rules.cli.common import (
     ruleset_error,
     ruleset_option,
     run_parameters,
+    tune_gc,
     write_csv,
 )
 from swp_rules.engine import ChildNote, Engine, load_rulebook
@@ -48,15 +49,17 @@ def _duty_choice(rulesets: Sequence[str], params: Sequence[str]) -> tuple[list[s
     return choose_rulesets(rulesets, ("duties",))["duties"], run_parameters(params)
 
 
-def _engine(rulesets: Sequence[str], params: Sequence[str], matcher: str) -> Engine:
-    """The engine a run uses: ``--ruleset`` values (ids, groups, folders, ``+`` additions) and ``--param`` values."""
+def _engine(rulesets: Sequence[str], params: Sequence[str], matcher: str, families: Sequence[str] = (),
+            bases: Sequence[str] = ()) -> Engine:
+    """The engine a run uses: ``--ruleset`` values (ids, groups, folders, ``+`` additions) and ``--param`` values,
+    its rule book limited to ``families`` and ``bases`` when given (only they are evaluated)."""
     names, parameters = _duty_choice(rulesets, params)
     try:
         book = load_rulebook(names, parameters)
     except RulesetError as exc:
         raise ruleset_error(exc) from None
     check_parameters_used(parameters, book.describe())
-    return Engine(book, matcher)
+    return Engine(book.only(families, bases=bases) if families or bases else book, matcher)
 
 
 def _as_of(value: str | None, latest: dt.date | None) -> dt.date:
@@ -83,26 +86,28 @@ def _matcher_option(func: Any) -> Any:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
 @click.option("--family", "families", multiple=True, type=click.Choice(sorted(FAMILIES)), metavar="FAMILY",
-              help="Report only this rule family (repeatable), e.g. for an SSDA903 import, which holds reviews and "
-                   "health assessments but no visits or plans.")
+              help="Evaluate and report only this rule family (repeatable), e.g. for an SSDA903 import, which holds "
+                   "reviews and health assessments but no visits or plans.")
 @click.option("--basis", "bases", multiple=True, type=click.Choice(BASES), metavar="BASIS",
-              help="Report only duties of this basis (repeatable): regulation, statutory-guidance, return (a DfE "
-                   "data-return measure), contract or local.")
+              help="Evaluate and report only duties of this basis (repeatable): regulation, statutory-guidance, "
+                   "return (a DfE data-return measure), contract or local.")
 @dask_options
 def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], params: tuple[str, ...],
                   fmt: str | None, output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
                   bases: tuple[str, ...], dask: str | None, ship: bool) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     address = dask_address(dask)
-    engine = _engine(rulesets, params, matcher)  # checks the rulesets and parameters before anything is read
+    engine = _engine(rulesets, params, matcher, families, bases)  # checks rulesets and parameters before reading
     if not events:
         raise CannotRun("no EVENTS file given")
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
+    tune_gc()
     try:
         if address is None:
             loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
         else:
-            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship)
+            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship,
+                                       (families, bases))
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except ValueError:
@@ -143,12 +148,14 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
 
 
 def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
-                      duties: tuple[list[str], dict[str, Any]], matcher: str, ship: bool) -> FilesEvaluation:
+                      duties: tuple[list[str], dict[str, Any]], matcher: str, ship: bool,
+                      chosen: tuple[Sequence[str], Sequence[str]]) -> FilesEvaluation:
     from swp_rules import distributed
 
     try:
         return distributed.evaluate_files(address, events, as_of, rulesets=duties[0], parameters=duties[1],
-                                          matcher=matcher, keep=REPORTED, ship=ship)
+                                          matcher=matcher, keep=REPORTED, ship=ship, families=chosen[0],
+                                          bases=chosen[1])
     except RulesetError as exc:
         raise ruleset_error(exc) from None
     except (distributed.DistributedError, OSError) as exc:

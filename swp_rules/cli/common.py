@@ -45,6 +45,30 @@ class CannotRun(click.ClickException):
         click.echo(f"swp-rules: error: {self.format_message()}", err=True)
 
 
+def tune_gc() -> None:
+    """Garbage collection for a batch run, called once its set-up (rulesets, engine) is done; restored when the
+    command ends.
+
+    The run allocates millions of small containers (events, records) that hold no reference cycles; the default
+    thresholds collect the youngest generation every 700 of them and rescan everything that survives. Everything
+    made so far (modules, rulesets, the engine) is moved out of the collector's sight (``gc.freeze``) and the
+    youngest generation is collected every 50,000 allocations. Results do not depend on it (cycles are still
+    collected, only less often)."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+    def restore() -> None:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(restore)
+
+
 def parse_date_option(value: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)

@@ -27,6 +27,7 @@ from swp_rules.cli.common import (
     ruleset_error,
     ruleset_option,
     run_parameters,
+    tune_gc,
     write_csv,
 )
 from swp_rules.engine import load_rulebook
@@ -82,6 +83,7 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
     check_parameters_used(parameters, described)
     if not events:
         raise CannotRun("no EVENTS file given")
+    tune_gc()
     try:
         if address is None:
             computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,

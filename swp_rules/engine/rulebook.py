@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -97,6 +97,32 @@ class RuleBook:
                 item["parameters"] = {k: ruleset.parameters[k] for k in sorted(ruleset.parameters)}
             described.append(item)
         return described
+
+    def only(self, families: Collection[str] = (), *, bases: Collection[str] = ()) -> RuleBook:
+        """The book limited to rule families (``review``, ``health``…) and bases (``regulation``, ``return``…), so
+        that only their duties are evaluated (an empty collection leaves that choice open).
+
+        The rules a kept rule leads to (``then``, ``on_commencement``) stay, whatever their family or basis, and so
+        does the leaving-care eligibility every rule shares; only the chosen rules' own triggers start clocks. Their
+        records are those of the whole book (a property test checks it); records of the rules kept for a chain
+        that were not chosen are for the caller to leave out (``Evaluation.only``)."""
+        wanted, grounds = frozenset(families), frozenset(bases)
+
+        def chosen(rule_id: str) -> bool:
+            return ((not wanted or rule_id.split(".", 1)[0] in wanted)
+                    and (not grounds or any(r.basis in grounds for r in self.versions[rule_id])))
+
+        keep = {rule_id for rule_id in self.versions if chosen(rule_id)}
+        todo = list(keep)
+        while todo:
+            for rule in self.versions[todo.pop()]:
+                for target in (rule.then, rule.on_commencement):
+                    if target is not None and target in self.versions and target not in keep:
+                        keep.add(target)
+                        todo.append(target)
+        versions = {k: v for k, v in self.versions.items() if k in keep}
+        roots = tuple((k, t) for k, t in self.roots if chosen(k))
+        return RuleBook(self.rulesets, versions, roots, self.eligibility)
 
 
 def _overlap(a: DutyRule, b: DutyRule) -> bool:
