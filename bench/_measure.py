@@ -23,6 +23,21 @@ def peak_children_rss_mib() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def cpu_seconds(children: bool = False) -> float:
+    """CPU time (user + system) of this process, or of its finished child processes: on a shared machine the
+    figure to quote beside wall time, which other people's work stretches."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_line() -> str:
+    """The machine's cores and load when a benchmark starts (the machine is shared: say how loaded it was)."""
+    import os
+
+    load = os.getloadavg()
+    return f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the start"
+
+
 @contextmanager
 def stopwatch() -> Iterator[Callable[[], float]]:
     start = time.perf_counter()

@@ -113,11 +113,11 @@ def cohort(children: int, seed: int = 20110401, start: dt.date = dt.date(2011, 4
         yield from child_events(rng, index, start, days)
 
 
-def write_jsonl(path: Path, children: int, seed: int = 20110401) -> int:
-    """Write a cohort as JSON Lines; returns the number of events written."""
+def write_jsonl(path: Path, children: int, seed: int = 20110401, days: int = 365) -> int:
+    """Write a cohort as JSON Lines (``days`` of history from 1 April 2011); returns the number of events written."""
     count = 0
     with path.open("w", encoding="utf-8") as handle:
-        for event in cohort(children, seed):
+        for event in cohort(children, seed, days=days):
             handle.write(json.dumps(event, separators=(",", ":")))
             handle.write("\n")
             count += 1
