@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import Final, Literal
 
 import pendulum
@@ -32,6 +33,20 @@ LeapBirthday = Literal["03-01", "02-28"]
 
 @functools.cache
 def _bank_holidays() -> frozenset[dt.date]:
+    """The table, from the ``holidays`` package the first time, then from the user's cache folder (building it
+    costs about 0.1 s a run; it is keyed by the installed ``holidays`` package, so an update builds it again)."""
+    from importlib.util import find_spec
+
+    from swp_rules.rulesets.cache import kept_on_disk
+
+    spec = find_spec("holidays")
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    stamp = f"{origin}:{origin.stat().st_mtime_ns}" if origin is not None and origin.exists() else "unknown"
+    key = f"GB-ENG:{FIRST_YEAR}:{LAST_YEAR}:{stamp}".encode()
+    return kept_on_disk("bank-holidays", key, _bank_holidays_from_package)
+
+
+def _bank_holidays_from_package() -> frozenset[dt.date]:
     import holidays  # imported when a working day is first counted: a run that counts none starts faster
 
     england = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))

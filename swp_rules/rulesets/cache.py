@@ -27,8 +27,6 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from swp_rules.rulesets.loader import find_ruleset_file
-
 T = TypeVar("T")
 
 #: Bumped when the parsed classes change shape, so an old disk cache is not read.
@@ -52,6 +50,8 @@ def parsed_once(kind: str, id_or_path: str | Path, parameters: Mapping[str, Any]
     """``parse()``'s value for this ruleset, from a cache when its file has not changed since it was parsed.
 
     A ruleset that fails to parse raises each time, as it would without the cache."""
+    from swp_rules.rulesets.loader import find_ruleset_file
+
     if parameters:
         return parse()
     try:
@@ -116,6 +116,17 @@ def _to_disk(key: tuple[Any, ...], value: Any) -> None:
             raise
     except Exception:  # a read-only home or a full disk only costs the next run a parse
         return
+
+
+def kept_on_disk(name: str, key: bytes, build: Callable[[], T]) -> T:
+    """``build()``'s value, kept in the cache folder under ``name`` and ``key`` (with the code stamp and the Python
+    version), for a table that costs more to build than to read back (the working-day calendar)."""
+    entry = ("value", name, "", key)
+    value = _from_disk(entry)
+    if value is None:
+        value = build()
+        _to_disk(entry, value)
+    return value  # type: ignore[no-any-return]
 
 
 def clear() -> None:
