@@ -29,6 +29,7 @@ from swp_rules.cli.common import (
     resolve_format,
     ruleset_option,
     run_parameters,
+    tune_gc,
     write_csv,
 )
 from swp_rules.cli.indicators import split_rulesets
@@ -105,6 +106,7 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
     duty_ids = duty_rulesets_for(contract, chosen_duties)
     described = _rulesets(contract, duty_ids, indicator_ids, parameters)
     check_parameters_used(parameters, described)
+    tune_gc()
     loaded = read_events(events)
     try:
         statement = settle(contract, period, events=loaded.events, duty_rulesets=duty_ids,
