@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -144,9 +144,12 @@ def evaluate(events: Iterable[Event], as_of: dt.date, *, rulesets: Iterable[str]
 
 
 class RunningEvaluation:
-    """Takes events one at a time and answers as of any date, with the same results as ``evaluate``.
+    """Takes events one at a time, corrected or withdrawn as a case system does, and answers as of any date with
+    the same results as ``evaluate`` over the records as they now stand.
 
-    Only children whose events changed since the last answer for that date are evaluated again.
+    Only children whose events changed since the last answer for that date are evaluated again: adding, replacing
+    or removing an event re-evaluates that child alone (and, when a correction moves an event to another child,
+    both).
     """
 
     def __init__(self, engine: Engine | None = None) -> None:
@@ -154,17 +157,78 @@ class RunningEvaluation:
         self._events: dict[str, list[Event]] = {}
         self._keys: dict[str, list[tuple[Any, ...]]] = {}
         self._ids: dict[str, Event] = {}
-        self._answers: dict[tuple[str, dt.date], tuple[list[DutyRecord], list[ChildNote]]] = {}
+        self._answers: dict[str, dict[dt.date, tuple[list[DutyRecord], list[ChildNote]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+    def get(self, event_id: str) -> Event | None:
+        """The event held under this id, or ``None``."""
+        return self._ids.get(event_id)
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        """The children with at least one event, in order."""
+        return tuple(sorted(self._events))
+
+    def events_of(self, child: str) -> tuple[Event, ...]:
+        """One child's events in time order (empty for a child with none)."""
+        return tuple(self._events.get(child, ()))
 
     def add(self, event: Event) -> bool:
         """Add an event; ``False`` when it repeats one already added (same id, same content).
 
-        Raises ``ValueError`` for an id already used with different content (the readers reject those)."""
+        Raises ``ValueError`` for an id already used with different content: a correction is ``replace``."""
         known = self._ids.get(event.id)
         if known is not None:
             if known == event:
                 return False
-            raise ValueError(f"event id {event.id!r} was already used with different content")
+            raise ValueError(f"event id {event.id!r} was already used with different content (use replace)")
+        self._insert(event)
+        return True
+
+    def add_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.add(event)
+
+    def replace(self, event: Event) -> Event:
+        """Correct the event held under ``event.id``: the corrected record takes the old one's place, as though
+        it had been given in the first place. Returns the event it replaced.
+
+        Raises ``KeyError`` when no event has that id (``put`` adds or corrects)."""
+        old = self._ids.get(event.id)
+        if old is None:
+            raise KeyError(event.id)
+        if not _identical(old, event):
+            self._delete(old)
+            self._insert(event)
+        return old
+
+    def remove(self, event_id: str) -> Event:
+        """Withdraw the event with this id (a record deleted in the case system). Returns the removed event.
+
+        Raises ``KeyError`` when no event has that id."""
+        old = self._ids.get(event_id)
+        if old is None:
+            raise KeyError(event_id)
+        self._delete(old)
+        return old
+
+    def put(self, event: Event) -> Literal["added", "replaced", "unchanged"]:
+        """Add the event, or correct the one held under its id: what a case system's update means."""
+        old = self._ids.get(event.id)
+        if old is None:
+            self._insert(event)
+            return "added"
+        if _identical(old, event):
+            return "unchanged"
+        self.replace(event)
+        return "replaced"
+
+    def _insert(self, event: Event) -> None:
         self._ids[event.id] = event
         key = sort_key(event)
         events = self._events.setdefault(event.child, [])
@@ -172,23 +236,56 @@ class RunningEvaluation:
         at = bisect.bisect_right(keys, key)
         keys.insert(at, key)
         events.insert(at, event)
-        for cached in [k for k in self._answers if k[0] == event.child and k[1] >= event.date]:
-            del self._answers[cached]
-        return True
+        self._forget(event)
 
-    def add_all(self, events: Iterable[Event]) -> None:
-        for event in events:
-            self.add(event)
+    def _delete(self, event: Event) -> None:
+        del self._ids[event.id]
+        keys = self._keys[event.child]
+        events = self._events[event.child]
+        at = bisect.bisect_left(keys, sort_key(event))
+        while events[at].id != event.id:  # the sort key ends with the id, so this finds it at once
+            at += 1
+        del keys[at]
+        del events[at]
+        if not events:
+            del self._events[event.child], self._keys[event.child]
+            self._answers.pop(event.child, None)
+        else:
+            self._forget(event)
+
+    def _forget(self, event: Event) -> None:
+        """Drop the child's answers for the dates the event can change (event time: on or after its date)."""
+        answers = self._answers.get(event.child)
+        if answers:
+            for day in [d for d in answers if d >= event.date]:
+                del answers[day]
 
     def as_of(self, day: dt.date) -> Evaluation:
         records: list[DutyRecord] = []
         notes: list[ChildNote] = []
         for child in sorted(self._events):
-            cached = self._answers.get((child, day))
-            if cached is None:
-                found, timeline = self.engine.child_records(child, self._events[child], day)
-                cached = (found, [ChildNote(child, n) for n in timeline.anomalies])
-                self._answers[(child, day)] = cached
-            records.extend(cached[0])
-            notes.extend(cached[1])
+            found, found_notes = self._child_answer(child, day)
+            records.extend(found)
+            notes.extend(found_notes)
         return _assemble(day, records, notes, self.engine.book, len(self._events))
+
+    def child_as_of(self, child: str, day: dt.date) -> Evaluation:
+        """One child's duties as of a date (an evaluation of that child alone; no child gives an empty one)."""
+        if child not in self._events:
+            return _assemble(day, [], [], self.engine.book, 0)
+        found, notes = self._child_answer(child, day)
+        return _assemble(day, list(found), list(notes), self.engine.book, 1)
+
+    def _child_answer(self, child: str, day: dt.date) -> tuple[list[DutyRecord], list[ChildNote]]:
+        answers = self._answers.setdefault(child, {})
+        cached = answers.get(day)
+        if cached is None:
+            found, timeline = self.engine.child_records(child, self._events[child], day)
+            cached = (found, [ChildNote(child, n) for n in timeline.anomalies])
+            answers[day] = cached
+        return cached
+
+
+def _identical(a: Event, b: Event) -> bool:
+    """Equal, time of day included (``Event`` equality leaves the time out, as duplicate detection does)."""
+    return a == b and a.time == b.time
