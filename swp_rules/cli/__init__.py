@@ -75,5 +75,6 @@ _COMMANDS: dict[str, str] = {
     "import-903": "import_903",
     "indicators": "indicators",
     "payments": "payments",
+    "register": "register",
     "rulesets": "rulesets",
 }

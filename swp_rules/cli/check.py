@@ -91,11 +91,17 @@ def _matcher_option(func: Any) -> Any:
 @click.option("--basis", "bases", multiple=True, type=click.Choice(BASES), metavar="BASIS",
               help="Evaluate and report only duties of this basis (repeatable): regulation, statutory-guidance, "
                    "return (a DfE data-return measure), contract or local.")
+@click.option("--register", "register", default=None, metavar="URL",
+              help="Record the run in this breach register: a SQLite file (created if need be) or a "
+                   "postgresql+psycopg:// URL (docs/register.md).")
 @dask_options
 def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], params: tuple[str, ...],
                   fmt: str | None, output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
-                  bases: tuple[str, ...], dask: str | None, ship: bool) -> int:
+                  bases: tuple[str, ...], register: str | None, dask: str | None,
+                  ship: bool) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
+    if register is not None and bases:  # a register's history needs every basis: filter when reading it
+        raise CannotRun("--register records every basis; leave out --basis (or record without it)")
     address = dask_address(dask)
     engine = _engine(rulesets, params, matcher, families, bases)  # checks rulesets and parameters before reading
     if not events:
@@ -113,16 +119,23 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     except ValueError:
         raise CannotRun("--as-of is needed when the input holds no events") from None
     result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
+    recorded = None
+    if register is not None:  # recorded before anything is written: a register that refuses stops the command
+        from swp_rules.cli.register import record_check
+
+        recorded = record_check(register, result, events, loaded.counts, families)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
         if chosen == "json":
             document: dict[str, Any] = result.to_dict()
+            if recorded is not None:
+                document["register"] = recorded.to_dict()
             document["input"] = loaded.counts.to_dict()
             document["rejected"] = [r.to_dict() for r in loaded.rejected]
             document["children"] = result.children
             document["notes"] = [n.to_dict() for n in result.notes]
             dump_json(_ordered(document, ("as_of", "rulesets", "input", "children", "breaches", "open", "rejected",
-                                          "notes")), out)
+                                          "notes", "register")), out)
         elif chosen == "csv":
             rows = report.breach_rows(result.breaches) + report.open_rows(result.open)
             rows += csv_rejected_rows(loaded.rejected)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the breach register (``swp-rules register upgrade`` runs them)."""

@@ -1,0 +1,81 @@
+"""Two writers at once never lose or mix a run (issue 13): processes record runs into one register at the same time,
+on SQLite and on PostgreSQL; and two ``check --register`` commands at once record one run each, or one run in all
+when they are the same run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import sqlalchemy as sa
+from handmade import breach, run
+
+from swp_rules.examples import events_path
+from swp_rules.register import Register
+from swp_rules.register.tables import duties, findings, runs
+
+RUNS_EACH = 6
+CHILDREN_EACH_RUN = 40
+
+
+def _writer(name: str, writer: int, barrier: Any, out: Any) -> None:
+    barrier.wait()
+    recorded = []
+    with Register.open(name, create=True) as register:
+        for number in range(RUNS_EACH):
+            as_of = f"2011-{number + 6:02d}-28"
+            found = [breach(f"W{writer}R{number}C{i:03d}", "visit.regular", "2011-06-01", as_of=as_of)
+                     for i in range(CHILDREN_EACH_RUN)]
+            result = register.record(*run(as_of, found, digest=f"writer-{writer}-run-{number}"))
+            recorded.append((number, result.id, result.added))
+    out.put((writer, recorded))
+
+
+def test_two_processes_recording_at_once_lose_and_mix_nothing(register_name: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    out = context.Queue()
+    workers = [context.Process(target=_writer, args=(register_name, w, barrier, out)) for w in (0, 1)]
+    for worker in workers:
+        worker.start()
+    results = dict(out.get(timeout=300) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    ids = [run_id for recorded in results.values() for _, run_id, added in recorded if added]
+    assert len(ids) == len(set(ids)) == 2 * RUNS_EACH
+    with Register.open(register_name) as register:
+        assert sorted(r.id for r in register.runs()) == sorted(ids)
+        engine = register.engine
+        with engine.connect() as connection:
+            for writer, recorded in results.items():
+                for number, run_id, _ in recorded:
+                    children = connection.execute(
+                        sa.select(duties.c.child).join(findings, findings.c.duty_id == duties.c.id)
+                        .where(findings.c.run_id == run_id)).scalars().all()
+                    assert sorted(children) == [f"W{writer}R{number}C{i:03d}" for i in range(CHILDREN_EACH_RUN)]
+                    digest = connection.execute(sa.select(runs.c.input_digest).where(runs.c.id == run_id)).scalar()
+                    assert digest == f"writer-{writer}-run-{number}"
+
+
+def _check(name: str, as_of: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "swp_rules", "check", str(events_path()), "--as-of", as_of,
+                           "--register", name, "--format", "json"], capture_output=True, text=True, timeout=600)
+
+
+def test_two_check_commands_at_once(register_name: str) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        same = list(pool.map(lambda _: _check(register_name, "2011-06-30"), range(2)))
+    assert [p.returncode for p in same] == [1, 1], [p.stderr for p in same]
+    said = sorted(p.stderr for p in same)
+    assert said[0].startswith("Already recorded as run 1 in ") and said[1].startswith("Recorded run 1 in ")
+    with ThreadPoolExecutor(2) as pool:
+        other = list(pool.map(lambda day: _check(register_name, day), ["2011-07-31", "2011-08-31"]))
+    assert all(p.stderr.startswith("Recorded run") for p in other), [p.stderr for p in other]
+    with Register.open(register_name) as register:
+        listed = register.runs()
+    assert [r.id for r in listed] == [1, 2, 3]
+    assert sorted(r.as_of.isoformat() for r in listed) == ["2011-06-30", "2011-07-31", "2011-08-31"]
