@@ -77,4 +77,5 @@ _COMMANDS: dict[str, str] = {
     "payments": "payments",
     "register": "register",
     "rulesets": "rulesets",
+    "serve": "serve",
 }

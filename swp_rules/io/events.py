@@ -305,7 +305,7 @@ def _content_key(event: Event) -> int:
     try:
         return hash((event.child, event.type, event.when, tuple(items)))
     except TypeError:  # extra fields holding lists or objects
-        return hash((event.child, event.type, event.when, json.dumps(event.to_dict(), sort_keys=True)))
+        return hash((event.child, event.type, event.when, json.dumps(event.to_dict(), sort_keys=True, default=str)))
 
 
 # The packing of ``EventReader._seen``: a 64-bit content key, then the source's index, then the line number.

@@ -21,6 +21,7 @@ from swp_rules.engine.evaluate import Evaluation
 from swp_rules.register import queries, schema
 from swp_rules.register.database import (
     RegisterError,
+    UnknownRun,
     create_register_engine,
     describe_url,
     reading,
@@ -44,6 +45,7 @@ __all__ = [
     "Run",
     "RunInput",
     "SchemaOutOfDate",
+    "UnknownRun",
     "files_digest",
     "records_digest",
 ]

@@ -28,6 +28,10 @@ class RegisterError(Exception):
     """The register cannot be used: a bad URL, a missing file, an unreachable server, an out-of-date schema."""
 
 
+class UnknownRun(RegisterError):
+    """The register has no run with that id."""
+
+
 def register_url(name: str | Path) -> URL:
     """The SQLAlchemy URL of a register named by a path or a URL."""
     text = str(name)

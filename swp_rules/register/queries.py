@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from swp_rules.register.database import RegisterError
+from swp_rules.register.database import UnknownRun
 from swp_rules.register.results import DiffLine, RegisterDiff, RegisteredBreach, Run
 from swp_rules.register.tables import duties, findings, runs
 
@@ -27,7 +27,7 @@ def list_runs(connection: sa.Connection) -> list[Run]:
 def get_run(connection: sa.Connection, run_id: int) -> Run:
     row = connection.execute(sa.select(runs).where(runs.c.id == run_id)).first()
     if row is None:
-        raise RegisterError(f"the register has no run {run_id}")
+        raise UnknownRun(f"the register has no run {run_id}")
     return _run(row)
 
 
