@@ -6,6 +6,7 @@ A new register is created at the newest version; a register written by an older 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 import sqlalchemy as sa
@@ -36,15 +37,18 @@ def _config(connection: sa.Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest schema version this swp-rules writes."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return revisions()[-1]
+
+
+@lru_cache(maxsize=1)
+def _revisions() -> tuple[str, ...]:
+    script = ScriptDirectory.from_config(_config())
+    return tuple(r.revision for r in reversed(list(script.walk_revisions())))
 
 
 def revisions() -> list[str]:
     """Every schema version, oldest first."""
-    script = ScriptDirectory.from_config(_config())
-    return [r.revision for r in reversed(list(script.walk_revisions()))]
+    return list(_revisions())
 
 
 def current_revision(connection: sa.Connection) -> str | None:
