@@ -3,7 +3,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do command -v $$p >/de
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "swp-rules needs Python 3.11 or 3.12 (durable-rules does not build on 3.13)"; exit 2; }
@@ -19,6 +19,10 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check swp_rules tests bench
 	$(BIN)/mypy --strict swp_rules
+
+# The unit and case tests only (no property, metamorphic, state-machine or scale tests): under a minute.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, Final, Literal
@@ -407,6 +407,16 @@ class Event:
         for name, value in self.fields.items():
             out[name] = _plain(value)
         return out
+
+
+def group_by_child(events: Iterable[Event], *, until: dt.date | None = None) -> dict[str, list[Event]]:
+    """Events by child, each child's in the order given; with ``until``, events dated after it are left out (a
+    stream then keeps only what a reporting period or an ``as_of`` date needs)."""
+    by_child: dict[str, list[Event]] = {}
+    for event in events:
+        if until is None or event.date <= until:
+            by_child.setdefault(event.child, []).append(event)
+    return by_child
 
 
 def _plain(value: Any) -> Any:

@@ -1,15 +1,22 @@
-"""Hypothesis profiles for the test suite, chosen by the ``HYPOTHESIS_PROFILE`` environment variable.
+"""Hypothesis profiles for the test suite, chosen by the ``HYPOTHESIS_PROFILE`` environment variable, and the
+``slow`` marker.
 
 * ``ci`` (the default when the variable is unset): 50 examples, no deadline, derandomised so runs repeat, and
   the reproduction blob printed on failure;
 * ``dev``: 300 examples, no deadline, for a thorough local run;
 * ``default``: Hypothesis's own settings, unchanged.
+
+Property, metamorphic, state-machine and scale tests (files named ``*_properties.py``, ``*_scale.py``,
+``test_metamorphic.py``, ``test_state_machine.py``, or marked ``pytest.mark.slow``) are ``slow``: ``make test-fast``
+leaves them out (``-m "not slow"``), ``make test`` runs everything.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -23,3 +30,11 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=300, deadline=None)
 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+_SLOW_FILES = re.compile(r"_properties\.py$|_scale\.py$|^test_metamorphic\.py$|^test_state_machine\.py$")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SLOW_FILES.search(item.path.name):
+            item.add_marker(pytest.mark.slow)

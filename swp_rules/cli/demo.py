@@ -30,6 +30,7 @@ from swp_rules.periods import parse_period
 from swp_rules.report import duties as report
 from swp_rules.report.indicators import indicators_table
 from swp_rules.report.payments import heading, period_tables, totals_table
+from swp_rules.text import day_text
 
 
 def _families(evaluation: Evaluation) -> Table:
@@ -89,7 +90,7 @@ def demo_command(fmt: str | None, output: Path | None) -> int:
                     f"[bold]swp-rules demo[/bold]: the embedded example practice ({evaluation.children} synthetic "
                     f"children, {loaded.counts.evaluated} events; {examples.PRACTICE} takes over 120 of them on 1 "
                     "April 2011)\n"),
-                Text.from_markup(f"[bold]1. Statutory and contract duties[/bold] as of {examples.AS_OF:%d %B %Y}"),
+                Text.from_markup(f"[bold]1. Statutory and contract duties[/bold] as of {day_text(examples.AS_OF)}"),
                 _families(evaluation),
                 report.breaches_table(earliest),
                 f"{len(evaluation.breaches)} breaches and {len(evaluation.open)} open duties in all.\n",

@@ -3,7 +3,8 @@
 **The rounding rule** (``docs/contracts.md``): every amount a statement computes by multiplying (a period's fee, an
 outcome's pot, the amount an outcome earns, a bonus, a deduction, the placement spend) is rounded once, half up, to
 the penny (``ROUND_HALF_UP`` at ``0.01``) on the line where it is computed. Every other amount is a sum or a
-difference of rounded lines, so it is exact, and every total is the sum of its lines to the penny.
+difference of rounded lines, so it is exact, and every total is the sum of its lines to the penny. Exact numbers and
+percentages are written by ``swp_rules.text`` (one rule for the whole project).
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Final
+
+from swp_rules.text import exact_text, percent_text
+
+__all__ = ["PENNY", "ZERO", "exact_text", "percent_text", "pounds_text", "times", "to_pennies"]
 
 PENNY: Final = Decimal("0.01")
 ZERO: Final = Decimal("0.00")
@@ -45,37 +50,6 @@ def times(amount: Decimal, *factors: Fraction) -> Decimal:
     for factor in factors:
         exact *= factor
     return to_pennies(exact)
-
-
-def exact_text(value: Fraction | Decimal | None) -> str | None:
-    """An exact number as text: a decimal when it has one (``0.75``), else ``p/q`` (``2/3``)."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    fraction = Fraction(value)
-    denominator = fraction.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
-        return f"{fraction.numerator}/{fraction.denominator}"
-    places = max(twos, fives)
-    scaled = fraction * 10**places
-    text = format(Decimal(scaled.numerator).scaleb(-places), "f")
-    return text
-
-
-def percent_text(value: Fraction | None, places: int = 1) -> str:
-    """A fraction as a percentage for tables (display only, rounded half up): ``2/3`` → ``66.7%``."""
-    if value is None:
-        return "—"
-    scaled = Decimal(value.numerator * 100) / Decimal(value.denominator)
-    return f"{scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
 
 
 def pounds_text(amount: Decimal) -> str:

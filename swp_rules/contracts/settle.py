@@ -184,10 +184,11 @@ def _outcome(contract: Contract, outcome: Outcome, period: ReportingPeriod, fee:
     reduced = pot - paid
     reaches_lower = all(m.reaches_lower for m in lines)
     return OutcomeLine(outcome.id, outcome.title, outcome.weight, pot, tuple(lines), fraction, paid, reduced,
-                       reaches_lower, _explain_outcome(contract, outcome, lines, pot, fraction, paid, reduced))
+                       reaches_lower, _explain_outcome(contract, outcome, lines, pot, fraction=fraction, paid=paid,
+                                                        reduced=reduced))
 
 
-def _explain_outcome(contract: Contract, outcome: Outcome, lines: list[MeasureLine], pot: Decimal,
+def _explain_outcome(contract: Contract, outcome: Outcome, lines: list[MeasureLine], pot: Decimal, *,
                      fraction: Fraction, paid: Decimal, reduced: Decimal) -> str:
     parts = []
     for m in lines:
@@ -278,12 +279,13 @@ def _deductions(contract: Contract, measures: MeasureSource, first: ReportingPer
             applied_by_month.append((month, applied))
             out.append(DeductionLine(level.id, level.title, month, level.measure, found.value, found.numerator,
                                      found.denominator, level.target, level.polarity, met, due, applied, capped_by,
-                                     _explain_level(contract, level, found.value, met, due, applied, capped_by)))
+                                     _explain_level(contract, level, found.value, met, due=due, applied=applied,
+                                                    capped_by=capped_by)))
     out.sort(key=lambda d: (d.month.start, d.service_level))
     return out
 
 
-def _explain_level(contract: Contract, level: ServiceLevel, value: Fraction | None, met: bool, due: Decimal,
+def _explain_level(contract: Contract, level: ServiceLevel, value: Fraction | None, met: bool, *, due: Decimal,
                    applied: Decimal, capped_by: str | None) -> str:
     sign = "≥" if level.polarity == "higher" else "≤"
     target = f"target {sign} {percent_text(level.target)}"

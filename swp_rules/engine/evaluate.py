@@ -14,7 +14,7 @@ from swp_rules.engine.obligations import ChildEvaluator
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.engine.rulebook import RuleBook, load_rulebook
 from swp_rules.engine.timeline import CANNOT_EVALUATE, Timeline, sort_key
-from swp_rules.model import Event
+from swp_rules.model import Event, group_by_child
 
 
 @attrs.frozen
@@ -58,13 +58,6 @@ class Evaluation:
             "breaches": [b.to_dict() for b in self.breaches],
             "open": [o.to_dict() for o in self.open],
         }
-
-
-def group_by_child(events: Iterable[Event]) -> dict[str, list[Event]]:
-    by_child: dict[str, list[Event]] = {}
-    for event in events:
-        by_child.setdefault(event.child, []).append(event)
-    return by_child
 
 
 class Engine:

@@ -11,7 +11,6 @@ import bisect
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -25,27 +24,20 @@ from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRules
 from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
 from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.io.parts import available_jobs, check_inputs, read_grouped, run_in_parts, worth_splitting
-from swp_rules.model import Event
+from swp_rules.model import Event, group_by_child
 from swp_rules.periods import ReportingPeriod
 from swp_rules.rulesets.suggest import did_you_mean
+from swp_rules.text import exact_text, percent_text, rounded_text
 
 #: Where one child's duty records come from: the engine, or an evaluation already made.
 _RecordSource = Callable[[str, Sequence[Event]], Sequence[DutyRecord]]
 
 
-def fraction_text(value: Fraction | None) -> str | None:
-    """An exact value as text: ``"1/3"``, ``"2"``, ``"0"`` (``None`` stays ``None``)."""
-    return None if value is None else str(value)
-
-
 def display(value: Fraction | None, measure: str, places: int = 1) -> str:
-    """A rounded reading for people (half-even): a percentage for a proportion, the value for a mean."""
-    if value is None:
-        return "n/a"
-    scaled = value * 100 if measure == "proportion" else value
-    exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
-    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
-    return f"{text}%" if measure == "proportion" else text
+    """A rounded reading for people (``swp_rules.text``: half up): a percentage for a proportion, else the value."""
+    if measure == "proportion":
+        return percent_text(value, places, missing="n/a")
+    return "n/a" if value is None else rounded_text(value, places)
 
 
 @attrs.frozen
@@ -83,7 +75,7 @@ class IndicatorResult:
             "practice": self.practice,
             "numerator": self.numerator,
             "denominator": self.denominator,
-            "value": fraction_text(self.value),
+            "value": exact_text(self.value),
             "display": display(self.value, self.measure),
             "numerator_children": list(self.numerator_children),
             "denominator_children": list(self.denominator_children),
@@ -151,15 +143,6 @@ def select(rulesets: Sequence[IndicatorRuleset], indicators: Sequence[str] | Non
     return [known[i] for i in dict.fromkeys(indicators)]
 
 
-def group_by_child(events: Iterable[Event], end: dt.date) -> dict[str, list[Event]]:
-    """Events by child, leaving out those dated after ``end`` (streams: keeps only what the period needs)."""
-    by_child: dict[str, list[Event]] = {}
-    for event in events:
-        if event.date <= end:
-            by_child.setdefault(event.child, []).append(event)
-    return by_child
-
-
 def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indicators: Sequence[str] | None = None,
                        rulesets: Sequence[str] = (), duty_rulesets: Sequence[str] = (),
                        evaluation: Evaluation | None = None,
@@ -174,7 +157,7 @@ def compute_indicators(events: Iterable[Event], period: ReportingPeriod, *, indi
     Raises ``RulesetError`` for a bad ruleset, ``KeyError`` for an unknown indicator.
     """
     chosen, child_records, described = _prepare(period, indicators, rulesets, duty_rulesets, evaluation, parameters)
-    return _compute(group_by_child(events, period.end), period, chosen, child_records, described)
+    return _compute(group_by_child(events, until=period.end), period, chosen, child_records, described)
 
 
 def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets: Sequence[str],

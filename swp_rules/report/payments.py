@@ -8,8 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from swp_rules.contracts import PaymentStatement, PeriodStatement
-from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text
+from swp_rules.contracts.money import ZERO, pounds_text
 from swp_rules.contracts.settle import value_text
+from swp_rules.text import exact_text, month_text, percent_text
 
 CSV_COLUMNS: Final = (
     "kind", "period_start", "period_end", "contract_year", "item", "title", "measure", "window_start", "window_end",
@@ -40,8 +41,8 @@ def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
             for m in line.measures:
                 rows.append({**base, "kind": "measure", "item": line.outcome, "measure": m.measure,
                              "window_start": m.window.start, "window_end": m.window.end,
-                             "value": exact_text(m.value), "numerator": _number_text(m.numerator),
-                             "denominator": _number_text(m.denominator), "polarity": m.scale.get("polarity"),
+                             "value": exact_text(m.value), "numerator": exact_text(m.numerator),
+                             "denominator": exact_text(m.denominator), "polarity": m.scale.get("polarity"),
                              "lower": m.scale.get("lower"), "upper": m.scale.get("upper"),
                              "weight": exact_text(m.weight), "fraction_earned": exact_text(m.fraction)})
         if item.bonus is not None:
@@ -50,8 +51,8 @@ def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
         for d in item.deductions:
             rows.append({**base, "kind": "deduction", "item": d.service_level, "title": d.title,
                          "measure": d.measure, "window_start": d.month.start, "window_end": d.month.end,
-                         "value": exact_text(d.value), "numerator": _number_text(d.numerator),
-                         "denominator": _number_text(d.denominator), "polarity": d.polarity,
+                         "value": exact_text(d.value), "numerator": exact_text(d.numerator),
+                         "denominator": exact_text(d.denominator), "polarity": d.polarity,
                          "target": exact_text(d.target), "pot": d.due, "amount": d.applied,
                          "explanation": d.explanation})
         rows.append({**base, "kind": "period_total", "item": "total", "pot": item.outcome_pot,
@@ -63,12 +64,6 @@ def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
                  "paid": totals.outcomes_paid, "reduced": totals.outcomes_reduced, "amount": totals.total,
                  "explanation": statement.rounding})
     return rows
-
-
-def _number_text(value: object) -> str | None:
-    if value is None:
-        return None
-    return str(value) if isinstance(value, int) else exact_text(value)  # type: ignore[arg-type]
 
 
 def period_sum(item: PeriodStatement) -> str:
@@ -120,7 +115,7 @@ def period_tables(item: PeriodStatement) -> list[Any]:
             deductions.add_column(column, overflow="fold",
                                   justify="right" if column in ("due", "applied") else "left")
         for d in item.deductions:
-            deductions.add_row(d.service_level, f"{d.month.start:%b %Y}",
+            deductions.add_row(d.service_level, month_text(d.month.start),
                                "not measured" if d.value is None else percent_text(d.value),
                                ("≥ " if d.polarity == "higher" else "≤ ") + percent_text(d.target),
                                "met" if d.met else "missed", pounds_text(d.due), pounds_text(d.applied),

@@ -141,7 +141,7 @@ class _Importer:
             reasons.append(reason)
 
     def problem(self, kind: ProblemKind, table: str | None, file: str, row: int | None, column: str | None,
-                reason: str, child: str | None = None, *, flag: bool = True) -> None:
+                reason: str, *, child: str | None = None, flag: bool = True) -> None:
         self.problems.append(Problem(kind, table, file, row, column, reason, child))
         if child is not None and flag and kind in UNEVALUABLE:
             if kind == "rejected":
@@ -215,7 +215,7 @@ class _Importer:
                         self.offer(record, (year or 0, file, line), table, file, line)
             except RowError as exc:
                 counts.rejected += 1
-                self.problem("rejected", table, file, line, exc.column, exc.reason, child,
+                self.problem("rejected", table, file, line, exc.column, exc.reason, child=child,
                              flag=table not in convert.NO_EVENTS)
                 continue
             counts.converted += 1
@@ -232,11 +232,11 @@ class _Importer:
         first, second = sorted((known, episode), key=lambda e: e.precedence)
         if first.year == second.year:
             self.problem("structural", "Episodes", second.file, second.line, "DECOM",
-                         f"two episodes start on {episode.decom} (also {first.file}:{first.line})", episode.child)
+                         f"two episodes start on {episode.decom} (also {first.file}:{first.line})", child=episode.child)
         else:
             self.problem("conflict", "Episodes", second.file, second.line, None,
                          f"the episode from {episode.decom} differs from {first.file}:{first.line}; "
-                         "the later return is used", episode.child)
+                         "the later return is used", child=episode.child)
         self.episodes[key] = second
 
     def add_child_row(self, table: str, row: dict[str, str], year: int | None, file: str, line: int) -> None:
@@ -257,11 +257,12 @@ class _Importer:
             later_file, later_line = (file, line) if known[1] < precedence else (known[2], known[3])
             if known[1][0] == precedence[0]:
                 self.problem("structural", "Header", later_file, later_line, None,
-                             f"the child's details differ from {first_file}:{first_line} in the same return", child)
+                             f"the child's details differ from {first_file}:{first_line} in the same return",
+                             child=child)
             else:
                 self.problem("conflict", "Header", later_file, later_line, None,
                              f"the child's details differ from {first_file}:{first_line}; the later return is used",
-                             child)
+                             child=child)
             if known[1] > precedence:
                 return
         self.header[child] = (fields, precedence, file, line)
@@ -274,7 +275,7 @@ class _Importer:
             return
         if known.record["child"] != record["child"]:  # two children's keys collide (odds about 1 in 10**19)
             self.problem("structural", table, file, line, None, f"its event id collides with {known.file}:"
-                         f"{known.line}, another child's", record["child"])
+                         f"{known.line}, another child's", child=record["child"])
             return
         if known.record == record:
             self.duplicates += 1
@@ -285,7 +286,7 @@ class _Importer:
         self.problem("structural" if same_year else "conflict", table, second.file, second.line, None,
                      f"repeats the {record['type']} of {record['date']} given at {first.file}:{first.line} with "
                      "different content" + ("" if same_year else "; the later return is used"),
-                     record["child"])
+                     child=record["child"])
         self.candidates[record["id"]] = second
 
     def convert_episodes(self) -> None:
@@ -299,7 +300,7 @@ class _Importer:
                 counts.events += len(records)
             for finding in findings:
                 ep = finding.episode
-                self.problem(finding.kind, "Episodes", ep.file, ep.line, None, finding.reason, child)
+                self.problem(finding.kind, "Episodes", ep.file, ep.line, None, finding.reason, child=child)
             for record, episode in records:
                 self.offer(record, episode.precedence, "Episodes", episode.file, episode.line)
 
@@ -332,7 +333,7 @@ class _Importer:
             except RecordError as exc:  # a converter's bug or an unforeseen code: reported, not dropped
                 child = candidate.record.get("child")
                 self.problem("rejected", candidate.table, candidate.file, candidate.line, exc.field,
-                             f"cannot become a {candidate.record.get('type')} event: {exc.reason}", child)
+                             f"cannot become a {candidate.record.get('type')} event: {exc.reason}", child=child)
         events.sort(key=lambda e: (e.child, sort_key(e)))
         return events
 

@@ -3,7 +3,8 @@
 
 Each case has ``period`` (``START..END`` or ``2010/11``), optional ``indicators`` (ids to compute), ``rulesets`` and
 ``duty_rulesets``, ``events``, and ``expect``: a list of results compared on the keys given (the keys of
-``IndicatorResult.to_dict()``; ``practice`` defaults to ``null``, the overall result).
+``IndicatorResult.to_dict()``; ``value`` as an exact number, ``"2/5"`` or ``0.4``; ``practice`` defaults to ``null``,
+the overall result).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_rules.indicators import IndicatorReport, compute_indicators
-from swp_rules.indicators.compute import compute_grouped, group_by_child
+from swp_rules.indicators.compute import compute_grouped
 from swp_rules.io.events import load_records
+from swp_rules.model import group_by_child
 from swp_rules.periods import ReportingPeriod
 from swp_rules.testing import cohorts, timelines
 
@@ -82,7 +83,7 @@ def test_a_child_outside_the_cohort_changes_nothing(cohort: list[list[dict[str, 
 @given(cohorts(min_children=1, max_children=3, start=START, years=2), PERIODS)
 def test_grouped_input_gives_the_same_report(cohort: list[list[dict[str, Any]]], period: ReportingPeriod) -> None:
     events = load_records([e for t in reversed(cohort) for e in reversed(t)]).events
-    by_child = group_by_child(events, period.end)
+    by_child = group_by_child(events, until=period.end)
     grouped = compute_grouped(by_child, period)
     assert not by_child  # each child handed back once counted
     assert grouped == compute_indicators(events, period)

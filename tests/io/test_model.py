@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from event_strategies import event_dicts, texts
 from hypothesis import given
 from hypothesis import strategies as st
 
 from swp_rules.model import EVENT_TYPES, Event, RecordError
-from swp_rules.testing import INVALID_RECORD_KINDS, invalid_records, timelines
+from swp_rules.testing import INVALID_RECORD_KINDS, event_dicts, invalid_records, texts, timelines
 
 
 @given(event_dicts())

@@ -17,7 +17,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from event_strategies import event_dicts
 from hypothesis import given
 from ruamel.yaml import YAML
 
@@ -25,7 +24,7 @@ from swp_rules import schema
 from swp_rules.model import Event
 from swp_rules.rulesets import duties
 from swp_rules.rulesets.loader import RulesetError, parse_file, read_yaml, rulesets_root, shipped_files
-from swp_rules.testing import INVALID_RECORD_KINDS, invalid_records, timelines
+from swp_rules.testing import INVALID_RECORD_KINDS, event_dicts, invalid_records, timelines
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parents[1] / "rulesets" / "broken"

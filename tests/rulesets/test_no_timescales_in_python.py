@@ -44,10 +44,10 @@ DUTY_WORDS = re.compile(r"day|week|month|hour|deadline|due|visit|review|interval
 
 #: (module path under swp_rules/, top-level name) → why a literal timescale is allowed there.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("testing.py", "_timeline_drafts"): "the Hypothesis strategies build compliant, late and missing timelines for "
-    "tests, so they must know the timescales; the engine never imports swp_rules.testing",
-    ("testing.py", "MIN_PERIOD_DAYS"): "the shortest generated period of care, a test-data choice",
-    ("testing.py", "INVALID_RECORD_KINDS"): "deliberately wrong field values (an id of 42, a type of 7)",
+    ("testing/periods.py", "MIN_PERIOD_DAYS"): "the shortest generated period of care, a test-data choice",
+    ("testing/timelines.py", "_EPISODE_MARGIN"): "test-data spacing of generated missing episodes, not a duty",
+    ("testing/timelines.py", "_BETWEEN_EPISODES"): "test-data spacing of generated missing episodes, not a duty",
+    ("testing/invalid.py", "INVALID_RECORD_KINDS"): "deliberately wrong field values (an id of 42, a type of 7)",
     ("contracts/periods.py", "rolling_12_months"): "a reporting window of a year ending on a date, named for what it "
     "is; no duty is counted with it",
     ("ssda903/episodes.py", "T1_LONGEST_DAYS"): "the DfE SSDA903 validator's limit on a T1 placement (docs/ssda903.md, "

@@ -4,7 +4,9 @@ functions each block defines; and the doctests of ``swp_rules.testing``."""
 from __future__ import annotations
 
 import doctest
+import importlib
 import inspect
+import pkgutil
 import re
 import runpy
 from pathlib import Path
@@ -47,9 +49,19 @@ def test_every_python_block_runs(tmp_path: Path) -> None:
     assert len(ran) >= 10, ran
 
 
+MODULES = [swp_rules.testing] + [
+    importlib.import_module(f"swp_rules.testing.{info.name}")
+    for info in pkgutil.iter_modules(swp_rules.testing.__path__)
+]
+
+
 def test_the_strategies_doctests_run() -> None:
-    results = doctest.testmod(swp_rules.testing, optionflags=doctest.ELLIPSIS)
-    assert results.attempted >= 20 and results.failed == 0
+    attempted = 0
+    for module in MODULES:
+        results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert results.failed == 0, module.__name__
+        attempted += results.attempted
+    assert attempted >= 20
 
 
 @pytest.mark.parametrize("name", swp_rules.testing.__all__)
