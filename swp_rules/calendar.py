@@ -128,6 +128,24 @@ def add_hours(instant: dt.datetime, n: int) -> dt.datetime:
     return (pendulum.instance(instant).in_timezone("UTC").add(hours=n)).in_timezone(LONDON)
 
 
+def add_amount(unit: str, n: int, day: dt.date, instant: dt.datetime | None = None) -> dt.date | dt.datetime:
+    """``day`` plus ``n`` of a duty ruleset's ``unit`` (``working_days``, ``days``, ``weeks``, ``months``); for
+    ``hours``, ``instant`` (or midnight at the start of ``day``) plus ``n`` hours.
+
+    >>> add_amount("weeks", 6, dt.date(2011, 6, 6)), add_amount("working_days", 1, dt.date(2011, 6, 10))
+    (datetime.date(2011, 7, 18), datetime.date(2011, 6, 13))
+    """
+    if unit == "working_days":
+        return add_working_days(day, n)
+    if unit == "months":
+        return add_months(day, n)
+    if unit == "hours":
+        return add_hours(instant or start_of_day(day), n)
+    if unit not in ("days", "weeks"):
+        raise ValueError(f"unknown unit of time {unit!r}")
+    return add_days(day, n * (7 if unit == "weeks" else 1))
+
+
 def start_of_day(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day``, Europe/London."""
     return pendulum.datetime(day.year, day.month, day.day, tz=LONDON)

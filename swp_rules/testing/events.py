@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Final, TypeAlias
 
 from hypothesis import strategies as st
@@ -137,10 +137,7 @@ def event_dicts(types: Sequence[str] | None = None, *, date_times: bool = False)
     ...     assert Event.from_dict(record).to_dict() == record
     >>> test_round_trip()
     """
-    chosen = sorted(types) if types is not None else sorted(EVENT_TYPES)
-    unknown = [t for t in chosen if t not in EVENT_TYPES]
-    if unknown or not chosen:
-        raise ValueError(f"unknown event types: {unknown}" if unknown else "no event types given")
+    chosen = known_names(sorted(EVENT_TYPES) if types is None else sorted(types), EVENT_TYPES, "event types")
 
     @st.composite
     def build(draw: DrawFn) -> EventDict:
@@ -153,6 +150,14 @@ def event_dicts(types: Sequence[str] | None = None, *, date_times: bool = False)
         return record
 
     return build()
+
+
+def known_names(names: Sequence[str], known: Collection[str], what: str) -> list[str]:
+    """``names`` as a list, or ``ValueError`` naming those not ``known`` (or saying none were given)."""
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise ValueError(f"unknown {what}: {unknown}" if unknown else f"no {what} given")
+    return list(names)
 
 
 def child_extras(draw: DrawFn, record: EventDict) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Final, NamedTuple
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from swp_rules.testing.events import EventDict
+from swp_rules.testing.events import EventDict, known_names
 
 
 class InvalidRecord(NamedTuple):
@@ -123,10 +123,8 @@ def invalid_records(kinds: Sequence[str] | None = None) -> SearchStrategy[Invali
     ...     assert load_records([bad.record]).rejected[0].field == bad.field
     >>> test_rejected()
     """
-    names = sorted(INVALID_RECORD_KINDS) if kinds is None else list(kinds)
-    unknown = [k for k in names if k not in INVALID_RECORD_KINDS]
-    if unknown or not names:
-        raise ValueError(f"unknown kinds of invalid record: {unknown}" if unknown else "no kinds given")
+    names = known_names(sorted(INVALID_RECORD_KINDS) if kinds is None else list(kinds), INVALID_RECORD_KINDS,
+                        "kinds of invalid record")
 
     @st.composite
     def build(draw: DrawFn) -> InvalidRecord:

@@ -59,14 +59,7 @@ class ScheduleError(RuntimeError):
 
 def due_after(deadline: Deadline, day: dt.date, instant: dt.datetime | None) -> Due:
     """When an obligation with ``deadline`` falls due, its clock starting on ``day`` (at ``instant``, if known)."""
-    unit, n = deadline.unit, deadline.amount
-    if unit == "working_days":
-        return calendar.add_working_days(day, n)
-    if unit == "months":
-        return calendar.add_months(day, n)
-    if unit == "hours":
-        return calendar.add_hours(instant or calendar.start_of_day(day), n)
-    return calendar.add_days(day, n * (7 if unit == "weeks" else 1))
+    return calendar.add_amount(deadline.unit, deadline.amount, day, instant)
 
 
 def _day(value: Due) -> dt.date:

@@ -58,7 +58,8 @@ def variant(timeline: list[EventDict], k: int, i: int, rnd: random.Random) -> li
     out: list[EventDict] = []
     no_dob = rnd.random() < 0.05  # the child event (the only source of the date of birth) is left out
     for event in timeline:
-        if (event["type"] == "child" and no_dob) or (event["type"] != "child" and rnd.random() < drop):
+        kept = event["type"] in ("child", "looked_after_started")  # every variant child keeps its period of care
+        if (event["type"] == "child" and no_dob) or (not kept and rnd.random() < drop):
             continue
         moved = {**event, "id": f"v{k}-{i}-{event['id']}", "child": child, "date": _move(event["date"], shift)}
         if jitter and event["type"] != "child":
