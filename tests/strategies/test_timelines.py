@@ -82,8 +82,10 @@ def violations(events: Sequence[EventDict]) -> list[str]:
     if start >= dt.date(2011, 4, 1):
         once("care plan", "care_plan", starts[0], calendar.add_working_days(starts[0], 10))
         once("initial health", "health_assessment", start, calendar.add_working_days(start, 20))
-        for placement, pe in zip(placements, bounds, strict=True):
+        for at, (placement, pe) in enumerate(zip(placements, bounds, strict=True)):
             ps = placement.date
+            if _resumes(placements, at):  # back from a holiday or respite placement: the same placement goes on
+                continue
             five = calendar.add_working_days(ps, 5)
             if five < pe:
                 once("placement plan", "placement_plan", ps, five)
@@ -102,6 +104,16 @@ def violations(events: Sequence[EventDict]) -> list[str]:
     every("health review", health,
           lambda d: calendar.add_months(d, 6 if calendar.age_on(dob, d) < 5 else 12), end or as_of)
     return found
+
+
+def _resumes(placements: list[Event], at: int) -> bool:
+    """Whether placement ``at`` only resumes an earlier one after temporary placements (same code and carer)."""
+    before = at - 1
+    while before >= 0 and placements[before].get("placement") in codes.TEMPORARY_PLACEMENT:
+        before -= 1
+    here = placements[at]
+    return 0 <= before < at - 1 and all(
+        placements[before].get(name) == here.get(name) for name in ("placement", "carer"))
 
 
 @given(timelines("on_time"))
