@@ -249,7 +249,7 @@ def compute_windows(events: Iterable[Event], requests: Iterable[tuple[str, Repor
                                                     rulesets, duty_rulesets, evaluation, parameters)
     known = {d.id: d for d in chosen_all}
     windows = sorted(((p, [known[i] for i in names]) for p, names in wanted.items()), key=lambda w: w[0].end)
-    tallies = _tally_windows(group_by_child(events, last), windows, child_records)
+    tallies = _tally_windows(group_by_child(events, until=last), windows, child_records)
     return {period: _report(period, chosen, *tallies[index], described)
             for index, (period, chosen) in enumerate(windows)}
 
