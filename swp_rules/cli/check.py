@@ -112,8 +112,8 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
         if address is None:
             loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
         else:
-            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship,
-                                       (families, bases))
+            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship=ship,
+                                       chosen=(families, bases))
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except ValueError:
@@ -161,7 +161,7 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
 
 
 def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
-                      duties: tuple[list[str], dict[str, Any]], matcher: str, ship: bool,
+                      duties: tuple[list[str], dict[str, Any]], matcher: str, *, ship: bool,
                       chosen: tuple[Sequence[str], Sequence[str]]) -> FilesEvaluation:
     from swp_rules import distributed
 

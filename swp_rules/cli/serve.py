@@ -28,7 +28,7 @@ from swp_rules.cli.common import EXIT_CLEAN, CannotRun
               help="Allow browser pages from this origin (repeatable). Default: no CORS at all.")
 @click.option("--hash-token", is_flag=True,
               help="Read a token on standard input and print its sha256: line for the token file, then exit.")
-def serve_command(host: str, port: int, register: str | None, tokens_file: Path | None, max_body: int | None,
+def serve_command(*, host: str, port: int, register: str | None, tokens_file: Path | None, max_body: int | None,
                   timeout: float | None, cors_origins: tuple[str, ...], hash_token: bool) -> int:
     """The HTTP service: check, explain, indicators, payments, rulesets, the register and an event store."""
     try:
