@@ -24,17 +24,21 @@ import pendulum
 
 LONDON: Final = pendulum.timezone("Europe/London")
 
-#: The span of years the working-day table covers; dates outside it raise ``ValueError``.
-FIRST_YEAR: Final = 1985
-LAST_YEAR: Final = 2060
+#: The years a case record's dates may fall in (``swp_rules.model`` rejects a record with a date outside them, as a
+#: typing error such as 0001 or 9999). The calendar itself counts any date ``datetime.date`` can hold.
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2199
 
 LeapBirthday = Literal["03-01", "02-28"]
+
+_MAX_ORDINAL: Final = dt.date.max.toordinal()
 
 
 @functools.cache
 def _bank_holidays() -> frozenset[dt.date]:
-    """The table, from the ``holidays`` package the first time, then from the user's cache folder (building it
-    costs about 0.1 s a run; it is keyed by the installed ``holidays`` package, so an update builds it again)."""
+    """Every England and Wales bank holiday the ``holidays`` package knows (it covers 1872 to 2100; later years
+    count weekends only), from the package the first time, then from the user's cache folder (keyed by the
+    installed ``holidays`` package, so an update builds it again)."""
     from importlib.util import find_spec
 
     from swp_rules.rulesets.cache import kept_on_disk
@@ -42,28 +46,33 @@ def _bank_holidays() -> frozenset[dt.date]:
     spec = find_spec("holidays")
     origin = Path(spec.origin) if spec is not None and spec.origin else None
     stamp = f"{origin}:{origin.stat().st_mtime_ns}" if origin is not None and origin.exists() else "unknown"
-    key = f"GB-ENG:{FIRST_YEAR}:{LAST_YEAR}:{stamp}".encode()
-    return kept_on_disk("bank-holidays", key, _bank_holidays_from_package)
+    return kept_on_disk("bank-holidays", f"GB-ENG:all-years:{stamp}".encode(), _bank_holidays_from_package)
 
 
 def _bank_holidays_from_package() -> frozenset[dt.date]:
     import holidays  # imported when a working day is first counted: a run that counts none starts faster
 
-    england = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
+    known = holidays.country_holidays("GB", subdiv="ENG")
+    first = int(getattr(known, "start_year", FIRST_YEAR))
+    last = int(getattr(known, "end_year", LAST_YEAR))
+    england = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
     return frozenset(england.keys())
 
 
 @functools.cache
-def _working_day_ordinals() -> list[int]:
-    holidays_ = _bank_holidays()
-    start = dt.date(FIRST_YEAR, 1, 1).toordinal()
-    end = dt.date(LAST_YEAR, 12, 31).toordinal()
-    days: list[int] = []
-    for ordinal in range(start, end + 1):
-        day = dt.date.fromordinal(ordinal)
-        if day.weekday() < 5 and day not in holidays_:
-            days.append(ordinal)
-    return days
+def _weekday_holidays() -> list[int]:
+    """The ordinals of the bank holidays that fall Monday to Friday, sorted."""
+    return sorted(d.toordinal() for d in _bank_holidays() if d.weekday() < 5)
+
+
+def _weekdays_to(ordinal: int) -> int:
+    """How many Mondays to Fridays fall in ``1..ordinal`` (ordinal 1, 1 January of year 1, is a Monday)."""
+    return 5 * (ordinal // 7) + min(ordinal % 7, 5)
+
+
+def _nth_weekday(count: int) -> int:
+    """The ordinal of the ``count``-th Monday-to-Friday day from ordinal 1 (the inverse of ``_weekdays_to``)."""
+    return 7 * ((count - 1) // 5) + (count - 1) % 5 + 1
 
 
 def is_bank_holiday(day: dt.date) -> bool:
@@ -73,16 +82,13 @@ def is_bank_holiday(day: dt.date) -> bool:
 
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday and not a bank holiday in England."""
-    return day.weekday() < 5 and day not in _bank_holidays()
-
-
-def _check_span(day: dt.date) -> None:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
-        raise ValueError(f"date {day.isoformat()} is outside the calendar's span {FIRST_YEAR}–{LAST_YEAR - 1}")
+    return day.weekday() < 5 and not is_bank_holiday(day)
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The ``n``-th working day after ``day`` (``day`` itself is day 0; ``n >= 0``; 0 gives ``day``).
+
+    Raises ``ValueError`` when the day would fall after 31 December 9999.
 
     >>> add_working_days(dt.date(2011, 8, 1), 20)   # 29 August 2011 is a bank holiday
     datetime.date(2011, 8, 30)
@@ -91,18 +97,27 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
         raise ValueError("n must be zero or more")
     if n == 0:
         return day
-    _check_span(day)
-    days = _working_day_ordinals()
-    index = bisect.bisect_right(days, day.toordinal()) + n - 1
-    return dt.date.fromordinal(days[index])
+    start = day.toordinal()
+    base = _weekdays_to(start)
+    skipped = 0  # bank holidays on weekdays in (day, result]: each pushes the result one weekday on
+    while True:
+        result = _nth_weekday(base + n + skipped)
+        if result > _MAX_ORDINAL:
+            raise ValueError(f"{n} working days after {day.isoformat()} is after the last date this program "
+                             "can count (9999-12-31)")
+        weekdays = _weekday_holidays()
+        now = bisect.bisect_right(weekdays, result) - bisect.bisect_right(weekdays, start)
+        if now == skipped:
+            return dt.date.fromordinal(result)
+        skipped = now
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """How many working days fall in ``(start, end]`` (negative when ``end`` is before ``start``)."""
-    _check_span(start)
-    _check_span(end)
-    days = _working_day_ordinals()
-    return bisect.bisect_right(days, end.toordinal()) - bisect.bisect_right(days, start.toordinal())
+    first, last = start.toordinal(), end.toordinal()
+    weekdays = _weekday_holidays()
+    holidays_ = bisect.bisect_right(weekdays, last) - bisect.bisect_right(weekdays, first)
+    return _weekdays_to(last) - _weekdays_to(first) - holidays_
 
 
 def add_days(day: dt.date, n: int) -> dt.date:
@@ -154,6 +169,8 @@ def start_of_day(day: dt.date) -> dt.datetime:
 def birthday(dob: dt.date, age: int, leap_birthday: LeapBirthday = "03-01") -> dt.date:
     """The date a child born on ``dob`` attains ``age`` years."""
     year = dob.year + age
+    if year > dt.MAXYEAR:  # an age no one reaches: the birthday never comes
+        return dt.date.max
     try:
         return dob.replace(year=year)
     except ValueError:  # 29 February in a common year

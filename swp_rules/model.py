@@ -19,9 +19,20 @@ import attrs
 import pendulum
 
 from swp_rules import codes
+from swp_rules.calendar import FIRST_YEAR, LAST_YEAR
 from swp_rules.rulesets.suggest import closest, did_you_mean
 
 FieldKind = Literal["str", "bool", "date", "decimal", "int", "code", "enum"]
+
+#: The largest amount of money a field may hold, in pounds (far above any placement's weekly cost): a larger one is
+#: a typing error, rejected with the record.
+MAX_AMOUNT: Final = 1_000_000
+#: How deeply an extra field's value (lists and objects) may nest.
+MAX_DEPTH: Final = 32
+#: The longest text a number is read from (a longer one is rejected unread, so reading takes bounded time).
+MAX_NUMBER_TEXT: Final = 40
+#: Whole numbers beyond this size are refused without being converted or printed.
+_MAX_WHOLE: Final = 10**18
 
 #: Values an event field may hold once parsed.
 FieldValue = str | bool | int | Decimal | dt.date | Any
@@ -47,6 +58,8 @@ class FieldSpec:
     minimum: int | None = None
     maximum: int | None = None
     description: str = ""
+    #: For a ``decimal`` field: the most decimal places a value may have (2 for pounds and pence).
+    places: int | None = None
 
 
 def _req(kind: FieldKind, **kw: Any) -> FieldSpec:
@@ -75,7 +88,8 @@ EVENT_TYPES: Final[Mapping[str, Mapping[str, FieldSpec]]] = MappingProxyType(
             "carer": _opt("str"),
             "long_term": _opt("bool", description="intended to last until the child is 18"),
             "emergency": _opt("bool"),
-            "weekly_cost": _opt("decimal", minimum=0, description="weekly cost in GBP"),
+            "weekly_cost": _opt("decimal", minimum=0, maximum=MAX_AMOUNT, places=2,
+                                description="weekly cost in GBP, pounds and pence"),
             "temporary_approval": _opt(
                 "bool", description="a connected person approved temporarily (SI 2010/959 reg 24)"
             ),
@@ -134,7 +148,16 @@ _DATETIME_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{
 _TRUE: Final = frozenset({"true", "yes", "y", "1"})
 _FALSE: Final = frozenset({"false", "no", "n", "0"})
 
-_date_cache: dict[str, dt.date] = {}
+#: ``YYYY-MM-DD`` texts already parsed by ``parse_date`` (valid dates only), shared with the typed decoder.
+date_cache: dict[str, dt.date] = {}
+_date_cache: Final = date_cache
+
+
+def _check_year(text: str) -> None:
+    year = int(text[:4])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"the year {text[:4]} is outside the years a record may hold ({FIRST_YEAR}–{LAST_YEAR}); "
+                         "is it mistyped?")
 
 
 def parse_date(text: str) -> dt.date:
@@ -144,6 +167,7 @@ def parse_date(text: str) -> dt.date:
         return cached
     if not _DATE_RE.fullmatch(text):
         raise ValueError(f"expected a date YYYY-MM-DD, got {text[:40]!r}")
+    _check_year(text)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -162,6 +186,7 @@ def parse_when(text: str) -> tuple[dt.date, dt.datetime | None]:
         return parse_date(text), None
     if not _DATETIME_RE.fullmatch(text):
         raise ValueError(f"expected a date YYYY-MM-DD or an ISO 8601 date-time, got {text[:40]!r}")
+    _check_year(text)
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError as exc:
@@ -206,34 +231,18 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
             value = repr(value)
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise RecordError(name, f"must be a decimal amount, not {_json_type(value)}")
-        try:
-            amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-        except InvalidOperation:
-            raise RecordError(name, f"must be a decimal amount, not {_describe(value)}") from None
-        if not amount.is_finite():
-            raise RecordError(name, "must be a finite amount")
-        if spec.minimum is not None and amount < spec.minimum:
-            raise RecordError(name, f"must be at least {spec.minimum}, got {amount}")
-        return amount
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) > MAX_NUMBER_TEXT or not _DECIMAL_TEXT.fullmatch(text):
+                raise RecordError(name, f"must be a decimal amount such as 512.25, not {_describe(value)}")
+            value = Decimal(text)
+        elif isinstance(value, int):
+            if abs(value) > _MAX_WHOLE:
+                raise _out_of_range(name, spec, None)
+            value = Decimal(value)
+        return check_amount(name, spec, value)
     if kind == "int":
-        number: int
-        if isinstance(value, bool):
-            raise RecordError(name, "must be a whole number, not a boolean")
-        if isinstance(value, int):
-            number = value
-        elif (isinstance(value, Decimal) and value == value.to_integral_value()) or (
-            from_text and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value)
-        ):
-            number = int(value)
-        else:
-            raise RecordError(name, f"must be a whole number, not {_describe(value)}")
-        if spec.choices and number not in spec.choices:
-            raise RecordError(name, f"must be one of {', '.join(map(str, spec.choices))}, got {number}")
-        if spec.minimum is not None and number < spec.minimum:
-            raise RecordError(name, f"must be between {spec.minimum} and {spec.maximum}, got {number}")
-        if spec.maximum is not None and number > spec.maximum:
-            raise RecordError(name, f"must be between {spec.minimum} and {spec.maximum}, got {number}")
-        return number
+        return _whole_number(name, spec, value, from_text)
     if kind == "code":
         assert spec.code_list is not None
         if isinstance(value, int) and not isinstance(value, bool) and spec.code_list == "SEX":
@@ -254,6 +263,71 @@ def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any
     raise AssertionError(kind)  # pragma: no cover
 
 
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_WHOLE_TEXT: Final = re.compile(r"\s*[+-]?\d{1,18}\s*")
+_CENT_PLACES: Final = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
+def _out_of_range(name: str, spec: FieldSpec, shown: Any) -> RecordError:
+    got = f", got {shown}" if shown is not None else ""
+    if spec.minimum is not None and spec.maximum is not None:
+        return RecordError(name, f"must be between {spec.minimum} and {spec.maximum}{got}")
+    if spec.maximum is not None:
+        return RecordError(name, f"must be at most {spec.maximum}{got}")
+    return RecordError(name, f"must be at least {spec.minimum}{got}")
+
+
+def check_amount(name: str, spec: FieldSpec, amount: Decimal) -> Decimal:
+    """An amount within the field's bounds (finite, between its minimum and maximum, at most ``places`` decimal
+    places), in bounded time whatever its exponent; ``RecordError`` otherwise."""
+    if not amount.is_finite():
+        raise RecordError(name, "must be a finite amount")
+    shown = amount if len(str(amount)) <= MAX_NUMBER_TEXT else None
+    if amount.adjusted() > 18 or (spec.maximum is not None and amount > spec.maximum):
+        raise _out_of_range(name, spec, shown)
+    if spec.minimum is not None and amount < spec.minimum:
+        raise _out_of_range(name, spec, shown)
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if spec.places is not None and exponent < -spec.places:
+        if amount != amount.quantize(_CENT_PLACES[spec.places]):
+            raise RecordError(name, f"must have at most {spec.places} decimal places")
+        amount = amount.quantize(_CENT_PLACES[spec.places])
+    if exponent > 0:
+        amount = amount.quantize(_CENT_PLACES[0])  # 5.1E+2 is written 510
+    return amount
+
+
+def _whole_number(name: str, spec: FieldSpec, value: Any, from_text: bool) -> int:
+    """A whole number within the field's choices or bounds; never converts or prints a huge one."""
+    number: int
+    if isinstance(value, bool):
+        raise RecordError(name, "must be a whole number, not a boolean")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, Decimal) and value.is_finite():
+        if value.adjusted() > 18:
+            raise _out_of_range(name, spec, None) if spec.choices == () else _not_a_choice(name, spec, None)
+        if value != value.to_integral_value():
+            raise RecordError(name, f"must be a whole number, not {_describe(value)}")
+        number = int(value)
+    elif from_text and isinstance(value, str) and _WHOLE_TEXT.fullmatch(value):
+        number = int(value)
+    else:
+        raise RecordError(name, f"must be a whole number, not {_describe(value)}")
+    shown = number if abs(number) <= _MAX_WHOLE else None
+    if spec.choices and number not in spec.choices:
+        raise _not_a_choice(name, spec, shown)
+    if (spec.minimum is not None and number < spec.minimum) or (spec.maximum is not None and number > spec.maximum):
+        raise _out_of_range(name, spec, shown)
+    return number
+
+
+def _not_a_choice(name: str, spec: FieldSpec, shown: Any) -> RecordError:
+    got = f", got {shown}" if shown is not None else ""
+    return RecordError(name, f"must be one of {', '.join(map(str, spec.choices))}{got}")
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -267,12 +341,14 @@ def _json_type(value: Any) -> str:
         return "an array"
     if isinstance(value, dict):
         return "an object"
-    return type(value).__name__
+    return f"a Python {type(value).__name__}"
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
         return repr(value[:40])
+    if isinstance(value, Decimal) and len(str(value)) <= MAX_NUMBER_TEXT:
+        return str(value)
     return _json_type(value)
 
 
@@ -299,6 +375,48 @@ def _check_type(instance: Event, attribute: attrs.Attribute[Any], value: str) ->
         raise RecordError("type", f"unknown event type {value[:40]!r}{did_you_mean(value[:40], EVENT_TYPES)}")
 
 
+def _check_date(instance: Event, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise RecordError("date", f"the year {value.year:04d} is outside the years a record may hold "
+                                  f"({FIRST_YEAR}–{LAST_YEAR})")
+
+
+_JSON_SCALARS: Final = (str, bool, type(None))
+
+
+def _extra_value(name: Any, value: Any) -> Any:
+    """An extra field's value, checked to be JSON (text, numbers, true/false, null, lists, objects with text keys)
+    nested at most ``MAX_DEPTH`` deep. A Python caller's float becomes the ``Decimal`` it prints and a whole number
+    too large to print as JSON becomes a ``Decimal``; anything else (a set, bytes, a date) rejects the record."""
+    if not isinstance(name, str):
+        raise RecordError(None, f"a field name must be a string, not {_json_type(name)}")
+    if isinstance(value, _JSON_SCALARS):
+        return value
+    return _json_value(name, value, 1)
+
+
+def _json_value(name: str, value: Any, depth: int) -> Any:
+    if isinstance(value, _JSON_SCALARS):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= _MAX_WHOLE else Decimal(value)
+    if isinstance(value, float | Decimal):
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            raise RecordError(name, "must be a finite number")
+        return number
+    if isinstance(value, list | tuple | dict):
+        if depth > MAX_DEPTH:
+            raise RecordError(name, f"is nested more than {MAX_DEPTH} deep")
+        if isinstance(value, dict):
+            if not all(isinstance(k, str) for k in value):
+                raise RecordError(name, "an object's keys must be strings")
+            return {k: _json_value(name, v, depth + 1) for k, v in value.items()}
+        return [_json_value(name, v, depth + 1) for v in value]
+    raise RecordError(name, "must be a JSON value (text, a number, true or false, null, a list or an object), "
+                            f"not {_json_type(value)}")
+
+
 def _non_empty(instance: Event, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise RecordError(attribute.name, "must be a non-empty string")
@@ -315,7 +433,7 @@ class Event:
     id: str = attrs.field(validator=_non_empty)
     child: str = attrs.field(validator=_non_empty)
     type: str = attrs.field(validator=_check_type)
-    date: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    date: dt.date = attrs.field(validator=[attrs.validators.instance_of(dt.date), _check_date])
     time: dt.datetime | None = attrs.field(default=None, eq=False)
     fields: Mapping[str, Any] = attrs.field(
         factory=dict, converter=_freeze_fields, validator=_check_fields
@@ -375,7 +493,7 @@ class Event:
                 continue
             field_spec = spec.get(name)
             if field_spec is None:
-                fields[name] = value  # extra field: kept as given, not interpreted
+                fields[name] = _extra_value(name, value)  # extra field: kept as given, not interpreted
                 continue
             if value is None:
                 if field_spec.required:
@@ -394,11 +512,15 @@ class Event:
     @classmethod
     def _checked(cls, id: str, child: str, type: str, date: dt.date, time: dt.datetime | None,
                  fields: dict[str, Any]) -> Event:
-        """Build an event whose every value ``from_dict`` has just checked, without checking them twice."""
-        event = object.__new__(cls)
-        for name, value in (("id", id), ("child", child), ("type", type), ("date", date), ("time", time),
-                            ("fields", _freeze_fields(fields))):
-            object.__setattr__(event, name, value)
+        """Build an event whose every value has just been checked, without checking them twice (``fields`` is a
+        new dict, owned by the event from now on)."""
+        event: Event = _NEW(cls)
+        _SET_ID(event, id)
+        _SET_CHILD(event, child)
+        _SET_TYPE(event, type)
+        _SET_DATE(event, date)
+        _SET_TIME(event, time)
+        _SET_FIELDS(event, MappingProxyType(fields) if fields else _NO_FIELDS)
         return event
 
     def to_dict(self) -> dict[str, Any]:
@@ -417,6 +539,12 @@ def group_by_child(events: Iterable[Event], *, until: dt.date | None = None) -> 
         if until is None or event.date <= until:
             by_child.setdefault(event.child, []).append(event)
     return by_child
+
+
+# The slots of the frozen ``Event``, set directly by ``Event._checked``.
+_NEW: Final = object.__new__
+_SET_ID, _SET_CHILD, _SET_TYPE, _SET_DATE, _SET_TIME, _SET_FIELDS = (
+    Event.__dict__[name].__set__ for name in ("id", "child", "type", "date", "time", "fields"))
 
 
 def _plain(value: Any) -> Any:
@@ -481,12 +609,10 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     elif spec.kind == "date":
         schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif spec.kind == "decimal":
-        schema = {
-            "anyOf": [
-                {"type": "number", "minimum": spec.minimum or 0},
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*$"},
-            ]
-        }
+        number: dict[str, Any] = {"type": "number", "minimum": spec.minimum or 0}
+        if spec.maximum is not None:
+            number["maximum"] = spec.maximum
+        schema = {"anyOf": [number, {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*$"}]}
     elif spec.kind == "int":
         schema = {"type": "integer"}
         if spec.choices:

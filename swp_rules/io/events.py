@@ -6,9 +6,9 @@ Every non-blank record is counted once: it becomes an event, a duplicate (same i
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,7 +18,9 @@ from typing import IO, Any, Final
 
 import attrs
 
-from swp_rules.model import Event, RecordError
+from swp_rules.io.csvrecords import csv_records
+from swp_rules.io.decode import decode_event
+from swp_rules.model import MAX_DEPTH, Event, RecordError
 
 #: The longest line a reader accepts; a longer one is rejected and skipped (corrupt or unterminated record).
 MAX_LINE_BYTES: Final = 1 << 20
@@ -80,22 +82,77 @@ def _parse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
-def _binary_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """Physical lines with their numbers; ``None`` for a line over ``MAX_LINE_BYTES`` (skipped to its end)."""
+def _parse_int(text: str) -> int | Decimal:
+    """A JSON whole number; a very long one as a ``Decimal`` (Python refuses to convert more than 4,300 digits,
+    and the field checks refuse it by its size without printing it)."""
+    return int(text) if len(text) <= 18 else Decimal(text)
+
+
+#: The parser for lines the typed decoder passed over (to reject them with the exact reason, or to keep extra
+#: fields): amounts exact, whole numbers of any length, no NaN or Infinity.
+_LOADS: Final = json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int, parse_constant=_parse_constant).decode
+
+#: Brackets outside strings, to measure a line's nesting before the recursive parser sees it.
+_STRING_OR_BRACKET: Final = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply the arrays and objects on a JSON line nest (brackets inside strings do not count)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return min(raw.count(b"[") + raw.count(b"{"), MAX_DEPTH)
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+#: How much of a file is read at a time.
+_CHUNK: Final = 1 << 20
+
+
+def binary_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Physical lines with their numbers, without the ``\\n``; ``None`` for a line over ``MAX_LINE_BYTES``.
+
+    Reads the file in chunks of ``_CHUNK`` bytes and splits them, so memory stays bounded by the line limit."""
     number = 0
+    pending = b""
+    skipping = False  # inside a line already found too long
+    first = True
     while True:
-        line = handle.readline(MAX_LINE_BYTES + 1)
-        if not line:
+        chunk = handle.read(_CHUNK)
+        if first:
+            first = False
+            if chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM):]
+        if not chunk:
+            if skipping or pending:
+                yield number + 1, None if skipping else pending
             return
-        number += 1
-        if number == 1 and line.startswith(_BOM):
-            line = line[len(_BOM):]
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = handle.readline(MAX_LINE_BYTES)
-            yield number, None
+        lines = chunk.split(b"\n")
+        tail = lines.pop()
+        if lines:
+            number += 1
+            line = pending + lines[0]
+            pending = b""
+            if skipping:
+                skipping = False
+                yield number, None
+            else:
+                yield number, line if len(line) <= MAX_LINE_BYTES else None
+            for line in lines[1:]:
+                number += 1
+                yield number, line if len(line) <= MAX_LINE_BYTES else None
+        elif skipping:
             continue
-        yield number, line
+        pending += tail
+        if len(pending) > MAX_LINE_BYTES:
+            pending = b""
+            skipping = True
 
 
 def _guess_id(text: str) -> str | None:
@@ -148,30 +205,42 @@ def iter_jsonl(handle: IO[bytes], source: str, part: tuple[int, int] | None = No
                ) -> Iterator[tuple[int, Event | Rejection]]:
     """Events and rejections from a JSON Lines stream, in file order. Blank lines are skipped.
 
+    Each line is decoded and validated in one typed pass (``swp_rules.io.decode``); a line that pass cannot take
+    is read by ``Event.from_dict``, which keeps its extra fields or rejects it with the exact reason.
     ``part=(k, n)`` keeps only the lines worker ``k`` of ``n`` owns (``line_owner``), for parallel runs."""
-    loads = json.JSONDecoder(parse_float=Decimal, parse_constant=_parse_constant).decode
-    for number, raw in _binary_lines(handle):
+    for number, raw in binary_lines(handle):
         if part is not None and (not raw or not raw.isspace()) and line_owner(number, raw, part[1]) != part[0]:
             continue
         if raw is None:
             reason = f"line longer than {MAX_LINE_BYTES} bytes (corrupt record)"
             yield number, Rejection(source, number, None, None, reason)
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, Rejection(source, number, None, None, f"invalid UTF-8 at byte {exc.start}")
+        event = decode_event(raw)
+        if event is not None:
+            yield number, event
             continue
-        text = text.strip()
-        if not text:
-            continue
-        try:
-            record = loads(text)
-        except ValueError as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            yield number, Rejection(source, number, _guess_id(text), None, f"invalid JSON: {reason}")
-            continue
-        yield number, _to_event(record, source, number, from_text=False)
+        item = _read_line(raw, source, number)
+        if item is not None:
+            yield number, item
+
+
+def _read_line(raw: bytes, source: str, number: int) -> Event | Rejection | None:
+    """A line the typed pass did not take: ``None`` if blank, else its event or its rejection."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejection(source, number, None, None, f"invalid UTF-8 at byte {exc.start}")
+    text = text.strip()
+    if not text:
+        return None
+    if nesting_depth(raw) > MAX_DEPTH:
+        return Rejection(source, number, _guess_id(text), None, f"nested more than {MAX_DEPTH} deep")
+    try:
+        record = _LOADS(text)
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        return Rejection(source, number, _guess_id(text), None, f"invalid JSON: {reason}")
+    return _to_event(record, source, number, from_text=False)
 
 
 def _to_event(record: Any, source: str, number: int, *, from_text: bool) -> Event | Rejection:
@@ -181,59 +250,54 @@ def _to_event(record: Any, source: str, number: int, *, from_text: bool) -> Even
         return Event.from_dict(record, from_text=from_text)
     except RecordError as exc:
         return Rejection(source, number, shown_id, exc.field, exc.reason)
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:  # never ends the run
+        return Rejection(source, number, shown_id, None, f"cannot be read as an event ({type(exc).__name__})")
 
 
-def _text_lines(handle: IO[bytes], bad: set[int], numbers: list[int]) -> Iterator[str]:
-    """Decoded physical lines for the csv module; records which line numbers were not valid UTF-8."""
-    for number, raw in _binary_lines(handle):
-        numbers.append(number)
+def _text_lines(handle: IO[bytes]) -> Iterator[tuple[int, str, bool]]:
+    """Decoded physical lines (without line ends) and whether each was corrupt (invalid UTF-8, or too long)."""
+    for number, raw in binary_lines(handle):
         if raw is None:
-            bad.add(number)
-            yield "\n"
+            yield number, "", True
             continue
         try:
-            yield raw.decode("utf-8")
+            yield number, raw.decode("utf-8"), False
         except UnicodeDecodeError:
-            bad.add(number)
-            yield raw.decode("utf-8", errors="replace")
+            yield number, raw.decode("utf-8", errors="replace"), True
 
 
 def iter_csv(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
              ) -> Iterator[tuple[int, Event | Rejection]]:
     """Events and rejections from a CSV stream: a header row, one event a row, extra columns as fields.
 
+    Rows are read by ``csv_records``: a quoted cell may hold line breaks, but an unbalanced quote is one rejection
+    of the lines it spans and reading resumes at the next row, so no row vanishes.
     ``part=(k, n)`` keeps only the rows worker ``k`` of ``n`` owns: those of its children (by the ``child`` cell),
     and, for a row with no child, by the row's first line number."""
-    bad: set[int] = set()
-    numbers: list[int] = []
-    reader = csv.reader(_text_lines(handle, bad, numbers))
     header: list[str] | None = None
-    consumed = 0
-    while True:
-        first_line = consumed + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            consumed = len(numbers)
-            if part is None or first_line % part[1] == part[0]:
-                yield first_line, Rejection(source, first_line, None, None, f"unreadable CSV row: {exc}")
-            continue
-        consumed = len(numbers)
-        lines = range(first_line, consumed + 1)
+    for record in csv_records(_text_lines(handle)):
+        first_line, row = record.first, record.cells
         if header is None:
-            if any(n in bad for n in lines):
+            if row is None:
+                raise InputError(f"{source}:{first_line}: the header row cannot be read ({record.problem})")
+            if not any(cell.strip() for cell in row):
+                continue
+            if record.corrupt:
                 raise InputError(f"{source}:{first_line}: the header row is not valid UTF-8")
             header = [h.strip() for h in row]
             if len(set(header)) != len(header):
                 raise InputError(f"{source}:{first_line}: the header row repeats a column name")
             continue
+        if row is None:
+            if part is None or first_line % part[1] == part[0]:
+                shown = _cell(header, record.head, "id")
+                yield first_line, Rejection(source, first_line, shown, None, record.problem or "unreadable CSV row")
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if part is not None and _row_owner(header, row, first_line, part[1]) != part[0]:
             continue
-        if any(n in bad for n in lines):
+        if record.corrupt:
             reason = "invalid UTF-8, or a line too long (corrupt record)"
             yield first_line, Rejection(source, first_line, None, None, reason)
             continue
@@ -241,8 +305,17 @@ def iter_csv(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
             reason = f"row has {len(row)} cells but the header has {len(header)}"
             yield first_line, Rejection(source, first_line, None, None, reason)
             continue
-        record = dict(zip(header, row, strict=False))
-        yield first_line, _to_event(record, source, first_line, from_text=True)
+        record_ = dict(zip(header, row, strict=False))
+        yield first_line, _to_event(record_, source, first_line, from_text=True)
+
+
+def _cell(header: list[str], cells: list[str] | None, name: str) -> str | None:
+    """A named cell of a row that could not be read whole (``None`` when absent or blank)."""
+    if cells is None or name not in header:
+        return None
+    index = header.index(name)
+    value = cells[index].strip() if index < len(cells) else ""
+    return value if value and "\n" not in value and len(value) <= 200 else None
 
 
 def _row_owner(header: list[str], row: list[str], first_line: int, parts: int) -> int:
@@ -281,7 +354,8 @@ def file_format(path: str | Path) -> str:
         return _format_of(path, handle.read(64))
 
 
-def iter_file(path: str | Path, part: tuple[int, int] | None = None) -> Iterator[tuple[int, Event | Rejection]]:
+def iter_file(path: str | os.PathLike[str], part: tuple[int, int] | None = None
+              ) -> Iterator[tuple[int, Event | Rejection]]:
     """Events and rejections from one file, JSON Lines or CSV by its suffix (or, failing that, its content).
 
     ``part`` keeps the lines one worker of several owns; see ``iter_jsonl`` and ``iter_csv``."""
@@ -294,18 +368,30 @@ def iter_file(path: str | Path, part: tuple[int, int] | None = None) -> Iterator
             yield from iter_csv(handle, str(path), part)
 
 
-def check_readable(paths: Iterable[str | Path]) -> None:
+def check_readable(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> None:
     """Raise ``InputError`` unless every path is a readable file (so a run evaluates all of them or nothing)."""
-    for path in map(Path, paths):
-        _open(path).close()
+    for path in _paths(paths, "check_readable"):
+        _open(Path(path)).close()
 
 
 def _content_key(event: Event) -> int:
-    items = sorted(event.fields.items())
+    """A hash of everything but the id: equal for a duplicate (same content), different (but for a hash clash) for
+    an id reused with other content."""
+    fields = event.fields
+    items = tuple(sorted(fields.items())) if fields else ()
     try:
-        return hash((event.child, event.type, event.when, tuple(items)))
+        return hash((event.child, event.type, event.date, event.time, items))
     except TypeError:  # extra fields holding lists or objects
-        return hash((event.child, event.type, event.when, json.dumps(event.to_dict(), sort_keys=True, default=str)))
+        return hash((event.child, event.type, event.date, event.time, _frozen(dict(fields))))
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a JSON value (lists as tuples, objects as sorted pairs)."""
+    if isinstance(value, dict):
+        return ("{}", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("[]", tuple(_frozen(v) for v in value))
+    return value
 
 
 # The packing of ``EventReader._seen``: a 64-bit content key, then the source's index, then the line number.
@@ -333,9 +419,10 @@ class EventReader:
     #: For each rejection, the index of the ``read`` source it came from (to merge parts in input order).
     rejection_sources: list[int] = attrs.field(factory=list)
 
-    def read(self, paths: Iterable[str | Path], part: tuple[int, int] | None = None) -> Iterator[Event]:
+    def read(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+             part: tuple[int, int] | None = None) -> Iterator[Event]:
         """The accepted events of every file in turn (``part``: only the lines one worker owns)."""
-        for path in paths:
+        for path in _paths(paths, "EventReader.read"):
             yield from self.accept(iter_file(path, part), str(path))
 
     def forget_ids(self) -> None:
@@ -394,17 +481,42 @@ class LoadedEvents:
     counts: InputCounts
 
 
-def load_events(paths: Iterable[str | Path]) -> LoadedEvents:
-    """Read every file (JSON Lines or CSV). Raises ``InputError`` before reading if any file is unreadable."""
-    paths = list(paths)
-    check_readable(paths)
+def _paths(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], caller: str
+           ) -> list[str | os.PathLike[str]]:
+    """One path (``str`` or ``pathlib.Path``) or an iterable of them, as a list; ``TypeError`` saying what to pass
+    otherwise (a ``str`` is one file, never a sequence of one-letter names)."""
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    if isinstance(paths, bytes | bytearray | Mapping) or not isinstance(paths, Iterable):
+        raise TypeError(f"{caller} takes a path (str or pathlib.Path) or a list of paths, not "
+                        f"{type(paths).__name__}" + ("; for records as dicts use load_records" if isinstance(
+                            paths, Mapping) else ""))
+    items = list(paths)
+    for item in items:
+        if not isinstance(item, str | os.PathLike):
+            hint = "; for records as dicts use load_records" if isinstance(item, Mapping) else ""
+            raise TypeError(f"{caller} takes paths (str or pathlib.Path), not {type(item).__name__}{hint}")
+    return items
+
+
+def load_events(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> LoadedEvents:
+    """Read one file or several (JSON Lines or CSV): ``load_events("events.jsonl")``, ``load_events([a, b])``.
+
+    Raises ``InputError`` before reading if any file is unreadable, ``TypeError`` for anything but paths."""
+    files = _paths(paths, "load_events")
+    check_readable(files)
     reader = EventReader()
-    events = tuple(reader.read(paths))
+    events = tuple(reader.read(files))
     return LoadedEvents(events, tuple(reader.rejected), reader.counts)
 
 
 def load_records(records: Iterable[Mapping[str, Any]], source: str = "<records>") -> LoadedEvents:
-    """Validate plain mappings as events, with the same rejections and counts as the file readers."""
+    """Validate plain mappings as events, with the same rejections and counts as the file readers.
+
+    ``TypeError`` for a single mapping, a string or a path (pass a list of dicts; files go to ``load_events``)."""
+    if isinstance(records, Mapping | str | bytes | os.PathLike) or not isinstance(records, Iterable):
+        raise TypeError("load_records takes an iterable of records (dicts), not "
+                        f"{type(records).__name__}; for a file use load_events")
     reader = EventReader()
     events = tuple(reader.read_records(records, source))
     return LoadedEvents(events, tuple(reader.rejected), reader.counts)

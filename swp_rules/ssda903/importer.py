@@ -27,7 +27,7 @@ from swp_rules.ssda903 import convert
 from swp_rules.ssda903.dates import collection_year, parse_903_date
 from swp_rules.ssda903.episodes import Episode, convert_episodes, parse_episode
 from swp_rules.ssda903.problems import FAULTS, UNEVALUABLE, Problem, ProblemKind, RowError, TableCounts
-from swp_rules.ssda903.tables import TABLE_NAMES, TableFile, open_table
+from swp_rules.ssda903.tables import TABLE_NAMES, TableFile, UnreadableRow, open_table
 
 #: How many of a child's reasons the anchor event quotes (the rest are counted).
 MAX_QUOTED_REASONS: Final = 3
@@ -92,7 +92,7 @@ def _csv_files(source: Path) -> list[Path]:
     return sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
 
 
-Rows = list[tuple[int, dict[str, str]]]
+Rows = list[tuple[int, dict[str, str] | UnreadableRow]]
 
 
 def _return_year(files: list[tuple[TableFile, Rows]]) -> int | None:
@@ -105,6 +105,8 @@ def _return_year(files: list[tuple[TableFile, Rows]]) -> int | None:
             if table_file.table.name != table:
                 continue
             for _, row in rows:
+                if isinstance(row, UnreadableRow):
+                    continue
                 try:
                     day = parse_903_date(row.get(column, ""))
                 except ValueError:
@@ -179,7 +181,8 @@ class _Importer:
                          frozenset(self.child_reasons), self.duplicates, tuple(sorted(years)))
 
     def rows_of(self, table_file: TableFile) -> Rows:
-        """The file's rows; a CSV that breaks off (a NUL byte, an over-long field) is reported where it broke."""
+        """The file's rows (a row that cannot be read is one of them, rejected with its reason); a file whose reading
+        fails (an I/O error) is reported where it broke."""
         rows: Rows = []
         try:
             for item in table_file.rows():
@@ -199,6 +202,13 @@ class _Importer:
         converter = convert.CONVERTERS.get(table)
         for line, row in rows:
             counts.read += 1
+            if isinstance(row, UnreadableRow):
+                counts.rejected += 1
+                self.problem("rejected", table, file, line, None, row.reason, row.child,
+                             flag=table not in convert.NO_EVENTS)
+                if row.child is not None:
+                    self.children.add(row.child)
+                continue
             child = row.get("CHILD") or None
             if child is not None:
                 self.children.add(child)

@@ -11,9 +11,12 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import attrs
+
+from swp_rules.io.csvrecords import csv_records
+from swp_rules.io.events import binary_lines
 
 
 @attrs.frozen
@@ -65,22 +68,55 @@ def recognise(columns: Sequence[str]) -> TableSpec | None:
 
 
 @attrs.frozen
+class UnreadableRow:
+    """A row that cannot be read (an unbalanced quote, a line too long): why, and its child when the first line
+    names one."""
+
+    reason: str
+    child: str | None
+
+
+@attrs.frozen
 class TableFile:
-    """A CSV file recognised as a 903 table. ``rows`` yields ``(line number, {COLUMN: value})``."""
+    """A CSV file recognised as a 903 table. ``rows`` yields ``(line number, {COLUMN: value})`` for each row, or
+    ``(line number, UnreadableRow)`` for a row that cannot be read: no row vanishes (``swp_rules.io.csvrecords``)."""
 
     path: Path
     table: TableSpec
     header: tuple[str, ...]
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        with self.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            for row in reader:
-                line = reader.line_num
-                if not row or all(not cell.strip() for cell in row):
+    def rows(self) -> Iterator[tuple[int, dict[str, str] | UnreadableRow]]:
+        with self.path.open("rb") as handle:
+            records = csv_records(_lines(handle))
+            for record in records:  # the header: the first record with a cell
+                if record.cells is not None and any(c.strip() for c in record.cells):
+                    break
+            for record in records:
+                row = record.cells
+                if row is None or record.corrupt:
+                    child = _child(self.header, record.head if row is None else row)
+                    reason = record.problem if row is None else "a line too long, or not valid UTF-8"
+                    yield record.first, UnreadableRow(reason or "unreadable CSV row", child)
                     continue
-                yield line, {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(self.header)}
+                if all(not cell.strip() for cell in row):
+                    continue
+                yield record.first, {name: (row[i].strip() if i < len(row) else "")
+                                     for i, name in enumerate(self.header)}
+
+
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, str, bool]]:
+    """Physical lines as text; a line over the reader's limit is corrupt. Invalid UTF-8 is replaced (903 files
+    come from many systems' exports), as before."""
+    for number, raw in binary_lines(handle):
+        yield (number, "", True) if raw is None else (number, raw.decode("utf-8", errors="replace"), False)
+
+
+def _child(header: tuple[str, ...], cells: list[str] | None) -> str | None:
+    if cells is None or "CHILD" not in header:
+        return None
+    index = header.index("CHILD")
+    value = cells[index].strip() if index < len(cells) else ""
+    return value if value and "\n" not in value and len(value) <= 100 else None
 
 
 def read_header(path: Path) -> tuple[str, ...] | None:

@@ -88,11 +88,31 @@ def test_negative_working_days_refused() -> None:
         add_working_days(D(2011, 1, 1), -1)
 
 
-def test_outside_the_span_refused() -> None:
-    with pytest.raises(ValueError, match="outside"):
-        add_working_days(D(calendar.LAST_YEAR, 12, 1), 5)
-    with pytest.raises(ValueError, match="outside"):
-        working_days_between(D(1900, 1, 1), D(2011, 1, 1))
+def test_past_the_last_countable_date_refused() -> None:
+    with pytest.raises(ValueError, match="after the last date this program can count"):
+        add_working_days(D(9999, 12, 1), 30)
+    with pytest.raises(ValueError, match="after the last date this program can count"):
+        add_working_days(D(2011, 12, 1), 10**29)
+
+
+#: Any date a ``datetime.date`` can hold, far enough from 9999-12-31 to count 400 working days on.
+ANY_DAY = st.dates(D(1, 1, 1), D(9998, 1, 1))
+
+
+@given(ANY_DAY, COUNTS)
+def test_every_date_is_counted(day: dt.date, n: int) -> None:
+    """Care that began in 1984, a year typed as 0001 or 9998: the calendar counts it, lazily extending its table."""
+    result = add_working_days(day, n)
+    assert working_days_between(day, result) == n
+    assert working_days_between(result, day) == -n
+    if n:
+        assert is_working_day(result)
+        between = (day + dt.timedelta(days=i) for i in range(1, (result - day).days))
+        assert sum(is_working_day(d) for d in between) == n - 1
+
+
+def test_1984_is_counted_with_its_bank_holidays() -> None:
+    assert add_working_days(D(1984, 4, 19), 1) == D(1984, 4, 24)  # Good Friday 20, Easter Monday 23 April 1984
 
 
 # --- bank holidays ----------------------------------------------------------------------------------------------

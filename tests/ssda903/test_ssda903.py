@@ -316,11 +316,19 @@ def test_the_documented_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tried > 0 and failures == 0
 
 
-def test_a_csv_that_breaks_off_is_reported_where_it_breaks(tmp_path: Path) -> None:
+def test_a_row_that_cannot_be_read_is_rejected_and_the_rows_after_it_are_read(tmp_path: Path) -> None:
+    """A huge cell, a line over the reader's limit and an unbalanced quote are each one rejected row; no row after
+    them vanishes (they used to end the file's reading)."""
     lines = (DATA / "clean" / "2015" / "episodes.csv").read_text(encoding="utf-8-sig").splitlines()
-    broken = [*lines, 'X3,"' + "a" * 200_000 + '",S', "X4,01/05/2014,S,C2,N1,U4,PR1,,,,,,"]
+    broken = [*lines, 'X3,"' + "a" * 200_000 + '",S', 'X5,"' + "b" * (2 << 20) + '",S', 'X6,"01/05/2014,S,C2',
+              "X4,01/05/2014,S,C2,N1,U4,PR1,,,,,,"]
     (tmp_path / "episodes.csv").write_text("\n".join(broken) + "\n", encoding="utf-8")
     result = import_903(tmp_path)
-    [problem] = [p for p in result.problems if p.kind == "unreadable"]
-    assert (problem.table, problem.file, problem.row) == ("Episodes", "episodes.csv", len(lines) + 1)
-    assert result.faults and result.counts["Episodes"].read == len(lines) - 1
+    assert not [p for p in result.problems if p.kind == "unreadable"]
+    rejected = {p.row: p for p in result.problems if p.kind == "rejected"}
+    assert set(rejected) == {len(lines) + 1, len(lines) + 2, len(lines) + 3}
+    assert rejected[len(lines) + 3].reason == f"unbalanced quote on line {len(lines) + 3}"
+    assert rejected[len(lines) + 3].child == "X6"
+    counts = result.counts["Episodes"]
+    assert counts.read == len(lines) + 3 and counts.rejected == 3
+    assert "X4" in {e.child for e in result.events}

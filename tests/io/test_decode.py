@@ -1,0 +1,83 @@
+"""The typed decoding pass (swp_rules.io.decode) accepts exactly what ``Event.from_dict`` accepts, giving the same
+event: it only changes how quickly a line is read, never what becomes of it."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from event_strategies import event_dicts
+from hypothesis import given
+from hypothesis import strategies as st
+
+from swp_rules.io.decode import decode_event
+from swp_rules.io.events import Rejection, _read_line
+from swp_rules.model import COMMON_FIELDS, EVENT_TYPES, Event
+
+#: JSON values, hostile ones included: huge and tiny numbers, blank and padded text, nesting, codes with spaces.
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**25), 10**25), st.text(max_size=8),
+    st.sampled_from(["", " ", " V2", "V2 ", "C1", "1", "2", "yes", "true", "1e30", "512.255", "2011-13-01",
+                     "2011-02-29", "0001-01-01", "9999-12-31", "2011-06-03T10:00:00", "40.0", "\u00a0"]),
+    st.sampled_from([Decimal("40.0"), Decimal("1E+5000"), Decimal("1E-30"), Decimal("512.255"), Decimal("0.10"),
+                     Decimal("-0"), Decimal("5.1E+2"), Decimal("1e6"), Decimal("1000000.01")]),
+)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4),
+                                                                                           inner, max_size=3),
+                      max_leaves=6)
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, default=str).encode()
+
+
+def _same(fast: Event, slow: Event | Rejection | None) -> None:
+    assert isinstance(slow, Event), slow
+    assert fast == slow
+    assert fast.time == slow.time
+    assert fast.to_dict() == slow.to_dict()
+    assert {k: type(v) for k, v in fast.fields.items()} == {k: type(v) for k, v in slow.fields.items()}
+
+
+@given(event_dicts(date_times=True))
+def test_valid_events_take_the_typed_pass(record: dict[str, Any]) -> None:
+    line = _line(record)
+    fast = decode_event(line)
+    if set(record) <= {*COMMON_FIELDS, *EVENT_TYPES[record["type"]]}:
+        assert fast is not None  # extra fields are kept by the model's own reading
+    if fast is not None:
+        _same(fast, _read_line(line, "t.jsonl", 1))
+
+
+@given(event_dicts(date_times=True), st.data())
+def test_the_typed_pass_never_accepts_what_the_model_refuses(record: dict[str, Any], data: st.DataObject) -> None:
+    names = sorted(record)
+    action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "replace":
+        record[data.draw(st.sampled_from(names))] = data.draw(VALUES)
+    elif action == "delete":
+        del record[data.draw(st.sampled_from(names))]
+    else:
+        record[data.draw(st.text(min_size=1, max_size=6))] = data.draw(VALUES)
+    line = json.dumps(record, default=lambda d: float(d) if abs(d.adjusted()) < 300 else str(d)).encode()
+    fast = decode_event(line)
+    slow = _read_line(line, "t.jsonl", 1)
+    if fast is not None:
+        _same(fast, slow)
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_are_decoded_or_left_to_the_model(line: bytes) -> None:
+    fast = decode_event(line)
+    if fast is not None:
+        _same(fast, _read_line(line, "t.jsonl", 1))
+
+
+def test_amounts_as_numbers_and_text() -> None:
+    for text in (b'"weekly_cost": 512.25', b'"weekly_cost": "512.25"', b'"weekly_cost": 512.250'):
+        line = b'{"id": "e", "child": "C", "type": "placement_started", "date": "2011-06-03", "placement": "Q2", ' \
+               + text + b"}"
+        fast = decode_event(line)
+        assert fast is not None and fast.get("weekly_cost") == Decimal("512.25")
+        _same(fast, _read_line(line, "t.jsonl", 1))
