@@ -57,6 +57,10 @@ class OracleMatcher:
 
 _HOST_NAMES = itertools.count(1)
 
+#: The most ``$and``/``$or`` terms one durable-rules rule is given (the core refuses a rule with more than about
+#: fifteen: "Could not create ruleset, error code: 113"); longer conditions are split or helped by derived facts.
+MAX_COMPOUND_TERMS = 12
+
 
 class DurableMatcher:
     """Conditions matched by durable-rules 2.0.28, one message per question."""
@@ -83,6 +87,7 @@ class DurableMatcher:
         self._keys: dict[Condition, int] = {}
         self._answers: dict[int, bool] = {}
         self._ids = itertools.count(1)
+        self._derived: dict[int, list[tuple[str, cond.Node]]] = {}
         self._cache: dict[tuple[int, tuple[Any, ...]], bool] | None = {} if cache else None
         self.evaluations = 0
         self._registered = False
@@ -109,11 +114,41 @@ class DurableMatcher:
     def _register(self) -> None:
         rules: dict[str, Any] = {}
         for condition, key in self._keys.items():
-            expression = {"$and": [{"q": key}, cond.to_durable(condition.node)]}
-            rules[f"c{key}"] = {"all": [{"m": expression}], "pri": 1, "run": "holds"}
+            for index, expression in enumerate(self._expressions(key, condition.node)):
+                rules[f"c{key}_{index}"] = {"all": [{"m": expression}], "pri": 1, "run": "holds"}
         rules["otherwise"] = {"all": [{"m": {"$ex": {"q": 1}}}], "pri": 100, "run": "fails"}
         self._host.set_rulesets({self._ruleset: rules})
         self._registered = True
+
+    def _expressions(self, key: int, node: cond.Node) -> list[dict[str, Any]]:
+        """The durable-rules expressions of one condition: one rule when it fits the core's limit on ``$and`` and
+        ``$or`` terms; else one rule per alternative (``or``); an alternative that still does not fit has its
+        compound parts computed in Python as derived true/false facts (``_d<key>_<n>``) that the core matches."""
+        whole = {"$and": [{"q": key}, cond.to_durable(node)]}
+        if cond.compound_terms(whole) <= MAX_COMPOUND_TERMS:
+            return [whole]
+        expressions: list[dict[str, Any]] = []
+        for alternative in cond.disjuncts(node):
+            expression = {"$and": [{"q": key}, cond.to_durable(alternative)]}
+            if cond.compound_terms(expression) > MAX_COMPOUND_TERMS:
+                expression = {"$and": [{"q": key}, cond.to_durable(self._derive(key, alternative))]}
+            expressions.append(expression)
+        return expressions
+
+    def _derive(self, key: int, node: cond.Node) -> cond.Node:
+        """``node`` with each compound part replaced by a derived fact, computed in Python when the question is
+        asked (``holds``), so that the expression the core matches stays within its limit."""
+        parts = node.items if isinstance(node, cond.And) else (node,)
+        derived = self._derived.setdefault(key, [])
+        kept: list[cond.Node] = []
+        for part in parts:
+            if isinstance(part, cond.Compare):
+                kept.append(part)
+                continue
+            name = f"_d{key}_{len(derived)}"
+            derived.append((name, part))
+            kept.append(cond.Compare(name, "==", True))
+        return kept[0] if len(kept) == 1 else cond.And(tuple(kept))
 
     def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
         with self._lock:
@@ -131,6 +166,8 @@ class DurableMatcher:
             for name, value in zip(condition.names, values, strict=True):
                 if value is not None:
                     message[name] = value
+            for name, part in self._derived.get(key, ()):
+                message[name] = cond.holds(part, facts)
             self.evaluations += 1
             try:
                 self._host.post(self._ruleset, message)

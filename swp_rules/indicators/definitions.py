@@ -20,6 +20,7 @@ from swp_rules.model import EVENT_TYPES
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import Condition, event_field_types
 from swp_rules.rulesets.loader import (
+    MAX_WHOLE,
     Node,
     RulesetError,
     RulesetProblem,
@@ -282,8 +283,9 @@ class _Context:
             if required and node.value is None:
                 node.fail("is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            node.fail(f"must be a whole number of zero or more, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHOLE:
+            shown = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a longer number"
+            node.fail(f"must be a whole number from 0 to {MAX_WHOLE}, not {shown}")
             return None
         return int(value)
 

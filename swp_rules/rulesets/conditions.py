@@ -97,10 +97,24 @@ def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
     yield "end", "", len(text) + 1
 
 
+#: The deepest a condition may nest (parentheses and ``not``), and the longest it may be: a condition is a line or
+#: two of a ruleset, and the limits keep parsing and matching bounded.
+MAX_CONDITION_DEPTH: Final = 32
+MAX_CONDITION_LENGTH: Final = 10_000
+#: The most digits a number in a condition may have.
+_MAX_DIGITS: Final = 18
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = list(_tokens(text))
         self.index = 0
+        self.depth = 0
+
+    def deeper(self, column: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_CONDITION_DEPTH:
+            raise ConditionError(f"nested more than {MAX_CONDITION_DEPTH} deep (parentheses and 'not')", column)
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.index]
@@ -141,8 +155,11 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.peek()[:2] == ("kw", "not"):
-            self.take()
-            return Not(self.parse_not())
+            column = self.take()[2]
+            self.deeper(column)
+            node = Not(self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def literal(self) -> Scalar:
@@ -150,6 +167,8 @@ class _Parser:
         if kind == "num":
             if "." in value:
                 raise ConditionError("only whole numbers can be compared", column)
+            if len(value.lstrip("-")) > _MAX_DIGITS:
+                raise ConditionError(f"a number may have at most {_MAX_DIGITS} digits", column)
             return int(value)
         if kind == "str":
             return value[1:-1]
@@ -161,8 +180,10 @@ class _Parser:
         kind, value, column = self.peek()
         if (kind, value) == ("op", "("):
             self.take()
+            self.deeper(column)
             node = self.parse_or()
             self.expect("op", ")")
+            self.depth -= 1
             return node
         if (kind, value) in (("kw", "true"), ("kw", "false")):
             self.take()
@@ -197,6 +218,8 @@ def parse(text: str) -> Node:
     """Parse a condition; ``ConditionError`` says what is wrong and at which column."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("a condition must be a non-empty string", 1)
+    if len(text) > MAX_CONDITION_LENGTH:
+        raise ConditionError(f"a condition may be at most {MAX_CONDITION_LENGTH} characters long", 1)
     return _Parser(text).parse()
 
 
@@ -281,19 +304,49 @@ _DURABLE_OP: Final = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": 
 
 
 def to_durable(node: Node) -> dict[str, Any]:
-    """Compile an NNF condition to a durable-rules message expression (JSON ruleset form)."""
+    """Compile an NNF condition to a durable-rules message expression (JSON ruleset form).
+
+    Nested ``and`` inside ``and`` (and ``or`` inside ``or``) are flattened, and the ``$ex`` guard of a fact is given
+    once per conjunction, so ``placement not in [...]`` is one ``$and`` however long its list."""
     if isinstance(node, Compare):
         # An absent fact never matches: `$ex` guards the negated comparisons the same way as the oracle.
         if node.op == "==":
             return {node.name: node.value}
         return {"$and": [{"$ex": {node.name: 1}}, {_DURABLE_OP[node.op]: {node.name: node.value}}]}
     if isinstance(node, And):
-        return {"$and": [to_durable(i) for i in node.items]}
+        terms: list[dict[str, Any]] = []
+        for item in node.items:
+            compiled = to_durable(item)
+            for term in compiled["$and"] if set(compiled) == {"$and"} else [compiled]:
+                if term not in terms:  # the same guard (or test) twice is the same test
+                    terms.append(term)
+        return terms[0] if len(terms) == 1 else {"$and": terms}
     if isinstance(node, Or):
-        return {"$or": [to_durable(i) for i in node.items]}
+        options: list[dict[str, Any]] = []
+        for item in node.items:
+            compiled = to_durable(item)
+            options.extend(compiled["$or"] if set(compiled) == {"$or"} else [compiled])
+        return options[0] if len(options) == 1 else {"$or": options}
     if isinstance(node, Const):
         return {"$ex": {"q": 1}} if node.value else {"$nex": {"q": 1}}
     raise ValueError("to_durable needs a condition in negation normal form")
+
+
+def compound_terms(expression: Any) -> int:
+    """How many ``$and``/``$or`` a durable-rules expression holds (the core refuses a rule with too many)."""
+    if isinstance(expression, dict):
+        own = sum(1 for key in expression if key in ("$and", "$or"))
+        return own + sum(compound_terms(v) for v in expression.values())
+    if isinstance(expression, list):
+        return sum(compound_terms(v) for v in expression)
+    return 0
+
+
+def disjuncts(node: Node) -> tuple[Node, ...]:
+    """The alternatives of an NNF condition (its ``or`` items, flattened), each of which can be its own rule."""
+    if isinstance(node, Or):
+        return tuple(d for item in node.items for d in disjuncts(item))
+    return (node,)
 
 
 def render(node: Node) -> str:

@@ -15,7 +15,15 @@ import attrs
 
 from swp_rules.model import EVENT_TYPES
 from swp_rules.rulesets import conditions as cond
-from swp_rules.rulesets.loader import Node, SourceFile, parse_in_force, parse_parameters, register_kind, resolve
+from swp_rules.rulesets.loader import (
+    MAX_WHOLE,
+    Node,
+    SourceFile,
+    parse_in_force,
+    parse_parameters,
+    register_kind,
+    resolve,
+)
 from swp_rules.rulesets.suggest import did_you_mean
 
 #: Rule families (SPEC.md §2): the stable prefixes of duty rule ids.
@@ -207,8 +215,8 @@ def _amount(node: Node, parameters: Mapping[str, Any]) -> int | None:
         value = resolve(node, parameters)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            node.fail(f"parameter {node.value[1:]!r} must be a whole number of zero or more")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHOLE:
+            node.fail(f"parameter {node.value[1:]!r} must be a whole number from 0 to {MAX_WHOLE}")
             return None
         return int(value)
     return node.integer(minimum=0)

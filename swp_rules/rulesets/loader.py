@@ -16,13 +16,17 @@ from typing import Any, Final, TypeVar
 import attrs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from swp_rules.rulesets.suggest import did_you_mean
 
 #: Where the shipped rulesets live: inside the wheel, or beside the package in a source checkout.
+#: The largest whole number a ruleset may give (a count, an age, a timescale: 10,000 months is 833 years).
+MAX_WHOLE: Final = 10_000
+
 _PACKAGED: Final = Path(__file__).resolve().parent.parent / "_rulesets"
 _SOURCE: Final = Path(__file__).resolve().parent.parent.parent / "rulesets"
 
@@ -133,7 +137,9 @@ class Node:
             return None
         return text
 
-    def integer(self, required: bool = True, minimum: int | None = 0) -> int | None:
+    def integer(self, required: bool = True, minimum: int | None = 0, maximum: int = MAX_WHOLE) -> int | None:
+        """A whole number between ``minimum`` and ``maximum`` (every count, age and timescale in a ruleset is at
+        most ``MAX_WHOLE``, so that date arithmetic on it stays within the calendar)."""
         if self.value is None:
             if required:
                 self.fail("is required")
@@ -142,7 +148,10 @@ class Node:
             self.fail(f"must be a whole number, not {_yaml_type(self.value)}")
             return None
         if minimum is not None and self.value < minimum:
-            self.fail(f"must be at least {minimum}, got {self.value}")
+            self.fail(f"must be at least {minimum}, got {_number_text(self.value)}")
+            return None
+        if self.value > maximum:
+            self.fail(f"must be at most {maximum}, got {_number_text(self.value)}")
             return None
         return int(self.value)
 
@@ -182,6 +191,11 @@ class Node:
                           self.child_path(str(key)), line)
 
 
+def _number_text(value: int) -> str:
+    """A whole number as text, or its size when it is too long to print (Python refuses past 4,300 digits)."""
+    return str(value) if abs(value) < 10**30 else "a number of more than 30 digits"
+
+
 def _yaml_type(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -214,6 +228,74 @@ class _Constructor(RoundTripConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
+#: Bounds on a ruleset file, so that reading it takes bounded time and memory whatever it holds: its size, how
+#: deeply its values nest, and how many values it holds once every alias (``*name``) is expanded (an "alias bomb"
+#: of a few lines would otherwise expand to billions).
+MAX_YAML_BYTES: Final = 4 << 20
+MAX_YAML_DEPTH: Final = 64
+MAX_YAML_VALUES: Final = 100_000
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: Any) -> None:
+    """Refuse a document whose aliases expand it past ``MAX_YAML_VALUES`` values or ``MAX_YAML_DEPTH`` levels, or
+    that refers to itself; the error is located at the value where the limit is passed."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) once expanded
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            children = [sizes[id(c)] for c in _children(node)]
+            values = 1 + sum(c[0] for c in children)
+            depth = 1 + max((c[1] for c in children), default=0)
+            if values > MAX_YAML_VALUES:
+                raise ComposerError(None, None, f"holds more than {MAX_YAML_VALUES} values once its aliases "
+                                                "(*name) are expanded", node.start_mark)
+            if depth > MAX_YAML_DEPTH:
+                raise ComposerError(None, None, f"nests more than {MAX_YAML_DEPTH} deep once its aliases (*name) "
+                                                "are expanded", node.start_mark)
+            sizes[key] = (values, depth)
+            open_nodes.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise ComposerError(None, None, "an alias (*name) refers to a value that holds it", node.start_mark)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+class _Composer(Composer):
+    """ruamel's composer, refusing values nested more than ``MAX_YAML_DEPTH`` deep as it reads them (before its
+    recursion can overflow), with every document checked by ``_check_expansion`` before it is constructed."""
+
+    _nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nesting += 1
+        try:
+            if self._nesting > MAX_YAML_DEPTH:
+                raise ComposerError(None, None, f"nests more than {MAX_YAML_DEPTH} deep",
+                                    self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        _check_expansion(node)
+        return node
+
 
 @attrs.frozen
 class SourceFile:
@@ -228,6 +310,10 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
     """Parse one YAML file with line numbers; ``RulesetError`` for unreadable or malformed YAML."""
     shown = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise RulesetError([RulesetProblem(shown, 0, "(file)", f"is {size} bytes; a ruleset file may be at most "
+                                                                  f"{MAX_YAML_BYTES} bytes")])
         data = path.read_bytes()
     except OSError as exc:
         raise RulesetError([RulesetProblem(shown, 0, "", f"cannot be read ({exc.strerror or exc})")]) from None
@@ -238,6 +324,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
         raise RulesetError([RulesetProblem(shown, line, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     try:
         value = yaml.load(text)
     except MarkedYAMLError as exc:
