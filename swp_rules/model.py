@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Literal
 

@@ -173,6 +173,7 @@ rules:
   - id: visit.hostile
     title: A visit
     citation: SI 2010/959 reg 28(2)(a)
+    basis: regulation
     trigger: placement_start
     applies: "{applies}"
     deadline:
@@ -199,11 +200,11 @@ def _alias_bomb() -> str:
     ("alias-bomb", {"parameters": _alias_bomb()}, 16, "(yaml)", "holds more than 100000 values once its aliases"),
     ("nested-5000", {"parameters": "parameters: {p: {value: " + "[" * 5000 + "]" * 5000 + "}}"}, 6, "(yaml)",
      "nests more than 64 deep"),
-    ("parentheses-5000", {"applies": "(" * 5000 + "age > 1" + ")" * 5000}, 12, "rules[0].applies",
+    ("parentheses-5000", {"applies": "(" * 5000 + "age > 1" + ")" * 5000}, 13, "rules[0].applies",
      "a condition may be at most 10000 characters long"),
-    ("parentheses-1000", {"applies": "(" * 1000 + "age > 1" + ")" * 1000}, 12, "rules[0].applies",
+    ("parentheses-1000", {"applies": "(" * 1000 + "age > 1" + ")" * 1000}, 13, "rules[0].applies",
      "nested more than 32 deep"),
-    ("working-days-10e29", {"days": str(10**29)}, 14, "rules[0].deadline.working_days", "must be at most 10000"),
+    ("working-days-10e29", {"days": str(10**29)}, 15, "rules[0].deadline.working_days", "must be at most 10000"),
 ])
 def test_hostile_rulesets_are_refused_with_a_located_reason(tmp_path: Path, name: str, kwargs: dict[str, str],
                                                             line: int, key: str, reason: str) -> None:
