@@ -200,7 +200,7 @@ def parse_when(text: str) -> tuple[dt.date, dt.datetime | None]:
     return dt.date(instant.year, instant.month, instant.day), instant
 
 
-def _parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any:
+def parse_value(name: str, spec: FieldSpec, value: Any, from_text: bool) -> Any:
     """Check and normalise one field value. ``from_text`` means the value came from CSV (always a string)."""
     kind = spec.kind
     if kind == "str":
@@ -499,7 +499,7 @@ class Event:
                 if field_spec.required:
                     raise RecordError(name, f"is required for a {type_} event")
                 continue
-            fields[sys.intern(name)] = _parse_value(name, field_spec, value, from_text)
+            fields[sys.intern(name)] = parse_value(name, field_spec, value, from_text)
         for name, field_spec in spec.items():
             if field_spec.required and name not in fields:
                 extra = [str(k) for k in record if k not in COMMON_FIELDS and k not in spec]  # a misspelt field?

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Final, Literal, Union
 import msgspec
 
 from swp_rules import codes
-from swp_rules.model import EVENT_TYPES, Event, FieldSpec, check_amount, date_cache, parse_date, parse_when
+from swp_rules.model import EVENT_TYPES, Event, FieldSpec, date_cache, parse_date, parse_value, parse_when
 
 _NOT_BLANK: Final = msgspec.Meta(pattern=r"\S")
 _TEXT: Final = Annotated[str, _NOT_BLANK]
@@ -35,8 +35,10 @@ def _field_type(spec: FieldSpec) -> Any:
         return _TEXT
     if spec.kind == "bool":
         return bool
-    if spec.kind in ("date", "decimal"):
-        return str if spec.kind == "date" else Decimal
+    if spec.kind == "date":
+        return str
+    if spec.kind == "decimal":  # any JSON value, numbers as exact Decimals: the model's own parser judges it
+        return Any
     if spec.kind == "int":
         if spec.choices:
             return _literal(spec.choices)
@@ -65,7 +67,7 @@ def _converter(name: str, spec: FieldSpec) -> Callable[[Any], Any] | None:
     if spec.kind == "date":
         return parse_date
     if spec.kind == "decimal":
-        return lambda value: check_amount(name, spec, value)
+        return lambda value: parse_value(name, spec, value, False)
     if spec.kind == "code":
         return _code
     return None
@@ -86,7 +88,7 @@ for _type_name, _spec in EVENT_TYPES.items():
     _PLANS[_struct(_type_name, _spec)] = (
         sys.intern(_type_name), tuple((sys.intern(n), _converter(n, s)) for n, s in _spec.items()))
 
-_DECODER: Final = msgspec.json.Decoder(Union[tuple(_PLANS)])  # noqa: UP007
+_DECODER: Final = msgspec.json.Decoder(Union[tuple(_PLANS)], float_hook=Decimal)  # noqa: UP007
 _DECODE: Final = _DECODER.decode
 _ASTUPLE: Final = msgspec.structs.astuple
 _INTERN: Final = sys.intern

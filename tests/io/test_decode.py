@@ -19,7 +19,8 @@ from swp_rules.model import COMMON_FIELDS, EVENT_TYPES, Event
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-(10**25), 10**25), st.text(max_size=8),
     st.sampled_from(["", " ", " V2", "V2 ", "C1", "1", "2", "yes", "true", "1e30", "512.255", "2011-13-01",
-                     "2011-02-29", "0001-01-01", "9999-12-31", "2011-06-03T10:00:00", "40.0", "\u00a0"]),
+                     "2011-02-29", "0001-01-01", "9999-12-31", "2011-06-03T10:00:00", "40.0", "\u00a0", "1_000", "+5",
+                     " 512.25 ", "\uff15", "5e2", ".5", "5.", "-0", "NaN", "Infinity"]),
     st.sampled_from([Decimal("40.0"), Decimal("1E+5000"), Decimal("1E-30"), Decimal("512.255"), Decimal("0.10"),
                      Decimal("-0"), Decimal("5.1E+2"), Decimal("1e6"), Decimal("1000000.01")]),
 )
@@ -72,6 +73,19 @@ def test_any_bytes_are_decoded_or_left_to_the_model(line: bytes) -> None:
     fast = decode_event(line)
     if fast is not None:
         _same(fast, _read_line(line, "t.jsonl", 1))
+
+
+def test_amount_text_is_judged_by_the_model() -> None:
+    """msgspec would read "1_000" or "5e2" as a Decimal; the model refuses them, and so does the typed pass."""
+    for text, accepted in (("1_000", False), ("5e2", False), (" 512.25 ", True), ("+5", True), ("NaN", False)):
+        line = json.dumps({"id": "e", "child": "C", "type": "placement_started", "date": "2011-06-03",
+                           "placement": "Q2", "weekly_cost": text}).encode()
+        fast = decode_event(line)
+        slow = _read_line(line, "t.jsonl", 1)
+        assert isinstance(slow, Event) == accepted
+        assert (fast is not None) == accepted
+        if fast is not None:
+            _same(fast, slow)
 
 
 def test_amounts_as_numbers_and_text() -> None:
