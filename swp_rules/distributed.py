@@ -42,7 +42,7 @@ from swp_rules.io.events import (
     EventReader,
     InputCounts,
     Rejection,
-    _binary_lines,
+    binary_lines,
     file_format,
     iter_csv,
     iter_jsonl,
@@ -144,7 +144,7 @@ def _ship(paths: Sequence[str | Path], parts: int) -> list[list[_Shipped]]:
             continue
         buffers = [io.BytesIO() for _ in range(parts)]
         with Path(path).open("rb") as handle:
-            for number, raw in _binary_lines(handle):
+            for number, raw in binary_lines(handle):
                 owner = line_owner(number, raw, parts) if raw is None or not raw.isspace() else 0
                 line = _OVERLONG if raw is None else raw if raw.endswith(b"\n") else raw + b"\n"
                 for index, buffer in enumerate(buffers):
