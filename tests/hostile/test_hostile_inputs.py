@@ -94,7 +94,9 @@ def test_a_hostile_record_is_a_rejection_never_a_failed_run(tmp_path: Path, name
     document = json.loads(done.stdout)
     counts = document["input"]
     assert counts["read"] == counts["evaluated"] + counts["duplicates"] + counts["rejected"]
-    assert counts["rejected"] == len(document["rejected"]) > 0
+    assert counts["rejected"] == len(document["rejected"])
+    if command[0] != "explain":  # explain reads only the child's own lines (the hostile ones are another child's)
+        assert counts["rejected"] > 0
     assert all(r["line"] > 0 and r["reason"] for r in document["rejected"])
     assert SECRET not in json.dumps(document["rejected"]) and SECRET not in done.stderr
     if command[0] == "check":
