@@ -204,7 +204,7 @@ class _Importer:
             counts.read += 1
             if isinstance(row, UnreadableRow):
                 counts.rejected += 1
-                self.problem("rejected", table, file, line, None, row.reason, row.child,
+                self.problem("rejected", table, file, line, None, row.reason, child=row.child,
                              flag=table not in convert.NO_EVENTS)
                 if row.child is not None:
                     self.children.add(row.child)
