@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from event_strategies import event_dicts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from swp_rules.io.events import InputError, load_events
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import DUTY_FACTS
 from swp_rules.rulesets.loader import RulesetError, parse_file
+from swp_rules.testing.events import event_dicts
 
 FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
 

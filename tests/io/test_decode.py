@@ -7,13 +7,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from event_strategies import event_dicts
 from hypothesis import given
 from hypothesis import strategies as st
 
 from swp_rules.io.decode import decode_event
 from swp_rules.io.events import Rejection, _read_line
 from swp_rules.model import COMMON_FIELDS, EVENT_TYPES, Event
+from swp_rules.testing.events import event_dicts
 
 #: JSON values, hostile ones included: huge and tiny numbers, blank and padded text, nesting, codes with spaces.
 SCALARS = st.one_of(
