@@ -30,7 +30,7 @@ import attrs
 
 from swp_rules.model import EVENT_TYPES
 from swp_rules.rulesets import conditions as cond
-from swp_rules.rulesets.duties import Condition, DutyRule, DutyRuleset
+from swp_rules.rulesets.duties import DutyRule, DutyRuleset
 from swp_rules.rulesets.loader import Node, RulesetError, parse_file, read_yaml
 from swp_rules.rulesets.satisfiable import why_never
 from swp_rules.rulesets.selection import DEFAULT_GROUPS, expand
@@ -173,7 +173,7 @@ def _rule(rule: DutyRule, node: Node) -> list[Finding]:
         findings.append(_at(node["trigger"], f"starts at age {start_age}, on or after until_age {rule.until_age}: "
                                              "the rule never applies", "never-applies"))
     seen: list[str] = []
-    for index, (deadline, item) in enumerate(zip(rule.deadlines, _items(node["deadline"]), strict=False)):
+    for deadline, item in zip(rule.deadlines, _items(node["deadline"]), strict=False):
         if deadline.when is None:
             continue
         where = item["when"]
@@ -185,7 +185,6 @@ def _rule(rule: DutyRule, node: Node) -> list[Finding]:
             findings.append(_at(where, f"is the same as an earlier deadline's, so this one never applies "
                                        f"(deadline[{seen.index(deadline.when.text)}])", "never-applies"))
         seen.append(deadline.when.text)
-        del index
     findings += _discharges(rule, node["discharged_by"])
     return findings
 
@@ -316,8 +315,3 @@ def _at(node: Node, reason: str, check: str) -> Finding:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def condition_text(condition: Condition | None) -> str | None:
-    """A condition as written (for reports)."""
-    return condition.text if condition is not None else None
