@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from swp_rules.io.events import InputCounts, InputError, LoadedEvents, Rejection, load_events, load_records
-from swp_rules.model import EVENT_TYPES, Event, RecordError, event_json_schema
+from swp_rules.model import EVENT_TYPES, Event, RecordError
+from swp_rules.schema.events import event_json_schema
 
 __version__ = "0.1.0"
 

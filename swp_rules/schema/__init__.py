@@ -1,8 +1,8 @@
 """The JSON Schemas shipped with the package: case events (SPEC.md §1) and duty rulesets (SPEC.md §5).
 
 Both are generated from the code that reads the data, so they cannot drift from it: the event schema from
-``swp_rules.model.EVENT_TYPES`` (``event_json_schema``), the duty-ruleset schema from the keys, units, triggers and
-families the duty loader (``swp_rules.rulesets.duties``) accepts. The shipped files are regenerated with
+``swp_rules.model.EVENT_TYPES`` (``swp_rules.schema.events``), the duty-ruleset schema from the keys, units, triggers
+and families the duty loader (``swp_rules.rulesets.duties``) accepts. The shipped files are regenerated with
 ``python -m swp_rules.schema`` (``--check`` only reports whether they are stale); a test asserts they are current.
 
 The schemas describe the *shape* of the data. The loaders check more than a schema can say (a condition's grammar
@@ -34,7 +34,7 @@ _PARAMETER_REF: Final = {
 
 def event_schema() -> dict[str, Any]:
     """The case-event schema (draft 2020-12), generated from the event model."""
-    from swp_rules.model import event_json_schema
+    from swp_rules.schema.events import event_json_schema
 
     return event_json_schema()
 
