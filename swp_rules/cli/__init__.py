@@ -76,6 +76,7 @@ _COMMANDS: dict[str, str] = {
     "indicators": "indicators",
     "payments": "payments",
     "register": "register",
+    "report": "report",
     "rulesets": "rulesets",
     "serve": "serve",
 }

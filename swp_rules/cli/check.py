@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from rich.table import Table
@@ -13,17 +13,20 @@ from rich.table import Table
 from swp_rules.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    FORMATS,
     CannotRun,
     check_parameters_used,
     choose_rulesets,
+    console_for,
     counts_line,
-    csv_rejected_rows,
     dask_address,
     dask_options,
-    dump_json,
     format_option,
+    formats_option,
     open_output,
     parse_date_option,
+    progress,
+    quiet_option,
     rejected_table,
     render_table,
     resolve_format,
@@ -31,15 +34,19 @@ from swp_rules.cli.common import (
     ruleset_option,
     run_parameters,
     tune_gc,
-    write_csv,
+    write_text_output,
+    write_workbook,
 )
-from swp_rules.engine import ChildNote, Engine, load_rulebook
+from swp_rules.engine import ChildNote, DutyRecord, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED
 from swp_rules.engine.parallel import FilesEvaluation, evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents
 from swp_rules.io.one_child import read_child
 from swp_rules.io.parts import check_inputs, read_inputs
 from swp_rules.report import duties as report
+from swp_rules.report.documents import CheckDocument, ExplainDocument, applied, check_document
+from swp_rules.report.duties import check_tables, explain_tables, write_check_lines, write_explain_lines
+from swp_rules.report.formats import dump_json, write_csv_tables
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
 
@@ -95,10 +102,13 @@ def _matcher_option(func: Any) -> Any:
               help="Record the run in this breach register: a SQLite file (created if need be) or a "
                    "postgresql+psycopg:// URL (docs/register.md).")
 @dask_options
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, metavar="N",
+              help="The table shows at most N breaches and N open duties (0: all); the other formats write all.")
+@quiet_option
 def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple[str, ...], params: tuple[str, ...],
                   fmt: str | None, output: Path | None, matcher: str, jobs: int | None, families: tuple[str, ...],
                   bases: tuple[str, ...], register: str | None, dask: str | None,
-                  ship: bool) -> int:
+                  ship: bool, limit: int, quiet: bool) -> int:
     """Breaches of statutory duties and the duties still open, as of a date."""
     if register is not None and bases:  # a register's history needs every basis: filter when reading it
         raise CannotRun("--register records every basis; leave out --basis (or record without it)")
@@ -108,12 +118,14 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
         raise CannotRun("no EVENTS file given")
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
     tune_gc()
+    chosen = resolve_format(fmt, output)
     try:
-        if address is None:
-            loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
-        else:
-            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship=ship,
-                                       chosen=(families, bases))
+        with progress("Reading and evaluating", quiet):
+            if address is None:
+                loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
+            else:
+                loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher,
+                                           ship=ship, chosen=(families, bases))
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except ValueError:
@@ -124,37 +136,24 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
         from swp_rules.cli.register import record_check
 
         recorded = record_check(register, result, events, loaded.counts, families)
-    chosen = resolve_format(fmt, output)
-    with open_output(output) as out:
-        if chosen == "json":
-            document: dict[str, Any] = result.to_dict()
-            if recorded is not None:
-                document["register"] = recorded.to_dict()
-            document["input"] = loaded.counts.to_dict()
-            document["rejected"] = [r.to_dict() for r in loaded.rejected]
-            document["children"] = result.children
-            document["notes"] = [n.to_dict() for n in result.notes]
-            dump_json(_ordered(document, ("as_of", "rulesets", "input", "children", "breaches", "open", "rejected",
-                                          "notes", "register")), out)
-        elif chosen == "csv":
-            rows = report.breach_rows(result.breaches) + report.open_rows(result.open)
-            rows += csv_rejected_rows(loaded.rejected)
-            rows += [{"kind": "note", "child": n.child, "reason": n.note} for n in result.notes]
-            write_csv(rows, report.CSV_COLUMNS, out)
-        else:
-            parts: list[Any] = [f"As of {result.as_of.isoformat()}: {len(result.breaches)} breaches, "
-                                f"{len(result.open)} open duties, {result.children} children"]
-            parts.append(report.breaches_table(result.breaches))
-            parts.append(report.open_table(result.open))
-            if loaded.rejected:
-                parts.append(rejected_table(loaded.rejected))
-            if result.notes:
-                parts.append(_notes_table(result.notes))
-            if result.not_evaluated:
-                parts.append(f"{len(result.not_evaluated)} children not evaluated: their records have structural "
-                             "problems (timeliness cannot be evaluated; see the notes)")
-            parts.append(counts_line(loaded.counts))
-            render_table(out, *parts)
+    document = check_document(result, engine.book.describe(), loaded.counts, loaded.rejected)
+    if chosen == "xlsx":
+        from swp_rules.report.workbook import check_workbook
+
+        write_workbook(check_workbook(document), output)
+    else:
+        with open_output(output) as out:
+            if chosen == "json":
+                data = document.to_dict()
+                if recorded is not None:
+                    data["register"] = recorded.to_dict()
+                dump_json(data, out)
+            elif chosen == "jsonl":
+                write_check_lines(document, out)
+            elif chosen == "csv":
+                write_csv_tables(check_tables(document), out, output)
+            else:
+                render_table(out, *_check_view(document, result.not_evaluated, limit, out))
     # SPEC.md §3: 1 for breaches or rejected records. Children that cannot be evaluated are listed in the notes
     # (the importer that found their structural problems has already exited 1 for them).
     return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
@@ -175,6 +174,24 @@ def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None
         raise CannotRun(f"--dask: {exc}") from None
 
 
+def _check_view(document: CheckDocument, not_evaluated: Sequence[str], limit: int, out: IO[str]) -> list[Any]:
+    width = console_for(out).width
+    parts: list[Any] = [f"As of {document.as_of.isoformat()}: {len(document.breaches)} breaches, "
+                        f"{len(document.open)} open duties, {document.children} children"]
+    if document.summary:
+        parts.append(report.summary_table(document.summary))
+    parts.extend(report.limited(document.breaches, document.open, limit, width))
+    if document.rejected:
+        parts.append(rejected_table(document.rejected[:limit] if limit else document.rejected))
+    if document.notes:
+        parts.append(_notes_table(document.notes[:limit] if limit else document.notes))
+    if not_evaluated:
+        parts.append(f"{len(not_evaluated)} children not evaluated: their records have structural "
+                     "problems (timeliness cannot be evaluated; see the notes)")
+    parts.append(counts_line(document.input))
+    return parts
+
+
 def _notes_table(notes: Sequence[ChildNote]) -> Table:
     table = Table(title=f"Notes ({len(notes)})", title_justify="left")
     table.add_column("child", overflow="fold")
@@ -189,11 +206,13 @@ def _notes_table(notes: Sequence[ChildNote]) -> Table:
 @click.option("--child", "child", required=True, metavar="ID", help="The child whose duties to explain.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date (default: the latest event's date).")
 @ruleset_option
-@format_option
+@formats_option("html")
 @_matcher_option
 def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, rulesets: tuple[str, ...],
                     params: tuple[str, ...], fmt: str | None, output: Path | None, matcher: str) -> int:
-    """One child's timeline: every duty, its clock, and why it is met, open, lapsed or breached."""
+    """One child's timeline: every duty, its clock, and why it is met, open, lapsed or breached
+    (``--format html``: the child's page of the report, with the chronology chart)."""
+    chosen = resolve_format(fmt, output, (*FORMATS, "html"))
     engine = _engine(rulesets, params, matcher)
     if not events:
         raise CannotRun("no EVENTS file given")
@@ -219,21 +238,26 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
         raise CannotRun(f"no events for the child {child!r} (given by --child) in the input")
     day = _as_of(as_of, latest)
     records, timeline = engine.child_records(child, mine, day)
-    chosen = resolve_format(fmt, output)
+    document = ExplainDocument(day, child, applied(engine.book.describe(), (r.ruleset for r in records)),
+                               loaded.counts, tuple(timeline.events), tuple(records), tuple(timeline.anomalies),
+                               loaded.rejected)
+    if chosen == "xlsx":
+        from swp_rules.report.workbook import explain_workbook
+
+        write_workbook(explain_workbook(document), output)
+        return _explain_exit(records)
+    if chosen == "html":
+        from swp_rules.report.html import explain_page
+
+        write_text_output(explain_page(document), output)
+        return _explain_exit(records)
     with open_output(output) as out:
         if chosen == "json":
-            dump_json({
-                "as_of": day.isoformat(),
-                "child": child,
-                "rulesets": engine.book.describe(),
-                "input": loaded.counts.to_dict(),
-                "events": [e.to_dict() for e in timeline.events],
-                "duties": [r.to_dict() for r in records],
-                "notes": list(timeline.anomalies),
-                "rejected": [r.to_dict() for r in loaded.rejected],
-            }, out)
+            dump_json(document, out)
+        elif chosen == "jsonl":
+            write_explain_lines(document, out)
         elif chosen == "csv":
-            write_csv(report.record_rows(records), report.CSV_COLUMNS, out)
+            write_csv_tables(explain_tables(document), out, output)
         else:
             counts = {s: sum(1 for r in records if r.status == s) for s in ("met", "breached", "open", "lapsed")}
             summary = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -242,6 +266,10 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
             parts.append(report.duties_table(records))
             parts.extend(f"Note: {n}" for n in timeline.anomalies)
             render_table(out, *parts)
+    return _explain_exit(records)
+
+
+def _explain_exit(records: Sequence[DutyRecord]) -> int:
     return EXIT_FINDINGS if any(r.status == "breached" for r in records) else EXIT_CLEAN
 
 

@@ -76,19 +76,40 @@ def parse_date_option(value: str, name: str) -> dt.date:
         raise CannotRun(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
 
 
+#: The output formats of the result commands (SPEC.md §3); ``explain`` adds ``html``.
+FORMATS: Final = ("table", "json", "jsonl", "csv", "xlsx")
+_SUFFIXES: Final = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "table",
+                    ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+
+
 def format_option(func: F) -> F:
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json", "csv"]),
-        default=None,
-        help="Output format (default: table on a terminal, json otherwise).",
-    )(func)
-    func = click.option(
-        "--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Write to FILE instead of standard output.",
-    )(func)
-    return func
+    """``--format`` (table, json, jsonl, csv, xlsx) and ``--output``."""
+    return formats_option()(func)
+
+
+def formats_option(*extra: str) -> Callable[[F], F]:
+    """``--format`` and ``--output``; ``extra`` adds formats (``html`` for ``explain``)."""
+
+    def decorate(inner: F) -> F:
+        inner = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice([*FORMATS, *extra]),
+            default=None,
+            help="Output format (default: by the --output file's suffix; else table on a terminal, json otherwise).",
+        )(inner)
+        inner = click.option(
+            "--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+            help="Write to FILE instead of standard output (written whole or not at all).",
+        )(inner)
+        return inner
+
+    return decorate
+
+
+def quiet_option(func: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, default=False,
+                        help="No progress bar on standard error.")(func)
 
 
 def ruleset_option(func: F) -> F:
@@ -175,14 +196,19 @@ def dask_address(address: str | None) -> str | None:
     return address
 
 
-def resolve_format(fmt: str | None, output: Path | None) -> str:
+def resolve_format(fmt: str | None, output: Path | None, allowed: Sequence[str] = FORMATS) -> str:
     """``--format`` when given; else by the output file's suffix; else table on a terminal and JSON otherwise."""
     if fmt:
-        return fmt
-    if output is not None:
-        suffix = output.suffix.lower()
-        return {".csv": "csv", ".json": "json", ".txt": "table"}.get(suffix, "json")
-    return "table" if sys.stdout.isatty() else "json"
+        chosen = fmt
+    elif output is not None:
+        chosen = _SUFFIXES.get(output.suffix.lower(), "json")
+    else:
+        chosen = "table" if sys.stdout.isatty() else "json"
+    if chosen not in allowed:
+        raise CannotRun(f"--format {chosen} is not available here (choose from {', '.join(allowed)})")
+    if chosen in ("xlsx", "html") and output is None and sys.stdout.isatty():
+        raise CannotRun(f"--format {chosen} writes a file: give --output FILE")
+    return chosen
 
 
 @contextlib.contextmanager
@@ -199,6 +225,18 @@ def open_output(output: Path | None, *, binary: bool = False) -> Iterator[IO[Any
                 yield handle
     except OutputError as exc:
         raise CannotRun(str(exc)) from None
+
+
+def write_workbook(workbook: bytes, output: Path | None) -> None:
+    """An ``.xlsx`` workbook to ``--output`` (written whole or not at all), or to standard output."""
+    with open_output(output, binary=True) as out:
+        out.write(workbook)
+
+
+def write_text_output(text: str, output: Path | None) -> None:
+    """A whole text document (an HTML page) to ``--output`` or standard output."""
+    with open_output(output) as out:
+        out.write(text)
 
 
 def read_events(paths: Sequence[str]) -> LoadedEvents:
@@ -269,3 +307,39 @@ def csv_rejected_rows(rejected: Sequence[Rejection]) -> list[dict[str, Any]]:
 
 def buffer() -> io.StringIO:
     return io.StringIO()
+
+
+@contextlib.contextmanager
+def progress(label: str, quiet: bool = False, after: float = 1.0) -> Iterator[None]:
+    """A progress bar on standard error while the block runs, shown only when standard error is a terminal, the run
+    has lasted ``after`` seconds, and ``--quiet`` was not given (it never writes to the results)."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    import threading
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn(label), BarColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    bar.add_task(label, total=None)
+    lock = threading.Lock()
+    state = {"done": False, "started": False}
+
+    def start() -> None:
+        with lock:
+            if not state["done"]:
+                bar.start()
+                state["started"] = True
+
+    timer = threading.Timer(after, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["started"]:
+                bar.stop()

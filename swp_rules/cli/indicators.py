@@ -15,12 +15,12 @@ from swp_rules.cli.common import (
     check_parameters_used,
     choose_rulesets,
     counts_line,
-    csv_rejected_rows,
     dask_address,
     dask_options,
-    dump_json,
     format_option,
     open_output,
+    progress,
+    quiet_option,
     rejected_table,
     render_table,
     resolve_format,
@@ -28,14 +28,16 @@ from swp_rules.cli.common import (
     ruleset_option,
     run_parameters,
     tune_gc,
-    write_csv,
+    write_workbook,
 )
 from swp_rules.engine import load_rulebook
 from swp_rules.indicators import load_indicator_definitions
-from swp_rules.indicators.compute import compute_files, select
-from swp_rules.io.events import InputError
+from swp_rules.indicators.compute import IndicatorResult, compute_files, select
+from swp_rules.io.events import InputError, Rejection
 from swp_rules.periods import parse_period
-from swp_rules.report.indicators import CSV_COLUMNS, indicator_rows, indicators_table
+from swp_rules.report.documents import IndicatorsDocument, rulesets_used, run_summary
+from swp_rules.report.formats import dump_json, table_of, write_csv_tables, write_jsonl
+from swp_rules.report.indicators import indicators_table
 from swp_rules.rulesets.loader import RulesetError
 
 
@@ -57,9 +59,10 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
 @dask_options
+@quiet_option
 def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
                        rulesets: tuple[str, ...], params: tuple[str, ...], fmt: str | None, output: Path | None,
-                       jobs: int | None, dask: str | None, ship: bool) -> int:
+                       jobs: int | None, dask: str | None, ship: bool, quiet: bool) -> int:
     """Outcome indicators for a period: numerator, denominator, value and the children in each."""
     address = dask_address(dask)
     try:
@@ -67,6 +70,7 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
     except ValueError as exc:
         raise CannotRun(f"--period: {exc}") from None
     chosen = list(indicator_ids) or None
+    chosen_format = resolve_format(fmt, output)
     indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
     parameters = run_parameters(params)
     try:
@@ -85,36 +89,41 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
         raise CannotRun("no EVENTS file given")
     tune_gc()
     try:
-        if address is None:
-            computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
-                                     duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
-        else:
-            from swp_rules import distributed
+        with progress("Computing indicators", quiet):
+            if address is None:
+                computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
+                                         duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
+            else:
+                from swp_rules import distributed
 
-            try:
-                computed = distributed.compute_files(address, events, period, indicators=chosen,
-                                                     rulesets=indicator_rulesets, duty_rulesets=duty_rulesets,
-                                                     ship=ship, parameters=parameters)
-            except (distributed.DistributedError, OSError) as exc:
-                raise CannotRun(f"--dask: {exc}") from None
+                try:
+                    computed = distributed.compute_files(address, events, period, indicators=chosen,
+                                                         rulesets=indicator_rulesets, duty_rulesets=duty_rulesets,
+                                                         ship=ship, parameters=parameters)
+                except (distributed.DistributedError, OSError) as exc:
+                    raise CannotRun(f"--dask: {exc}") from None
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran
         raise ruleset_error(exc) from None
     report, rejected, counts = computed.report, computed.rejected, computed.counts
-    chosen_format = resolve_format(fmt, output)
+    document = IndicatorsDocument(report.period, rulesets_used(report.rulesets), counts, report.results,
+                                  tuple(rejected))
+    if chosen_format == "xlsx":
+        from swp_rules.report.workbook import indicators_workbook
+
+        write_workbook(indicators_workbook(document), output)
+        return EXIT_FINDINGS if rejected else EXIT_CLEAN
     with open_output(output) as out:
         if chosen_format == "json":
-            document = report.to_dict()
-            dump_json({
-                "period": document["period"],
-                "rulesets": document["rulesets"],
-                "input": counts.to_dict(),
-                "indicators": document["indicators"],
-                "rejected": [r.to_dict() for r in rejected],
-            }, out)
+            dump_json(document, out)
+        elif chosen_format == "jsonl":
+            write_jsonl(out, "indicator", document.indicators)
+            write_jsonl(out, "rejected", document.rejected)
+            write_jsonl(out, "summary", [run_summary("indicators", document)])
         elif chosen_format == "csv":
-            write_csv(indicator_rows(report) + csv_rejected_rows(rejected), CSV_COLUMNS, out)
+            write_csv_tables([table_of("indicators", IndicatorResult, document.indicators),
+                              table_of("rejected", Rejection, document.rejected)], out, output)
         else:
             parts: list[Any] = [indicators_table(report)]
             if rejected:

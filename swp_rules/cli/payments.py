@@ -19,8 +19,6 @@ from swp_rules.cli.common import (
     CannotRun,
     check_parameters_used,
     counts_line,
-    csv_rejected_rows,
-    dump_json,
     format_option,
     open_output,
     read_events,
@@ -30,7 +28,7 @@ from swp_rules.cli.common import (
     ruleset_option,
     run_parameters,
     tune_gc,
-    write_csv,
+    write_workbook,
 )
 from swp_rules.cli.indicators import split_rulesets
 from swp_rules.contracts import (
@@ -42,7 +40,10 @@ from swp_rules.contracts import (
     settle,
 )
 from swp_rules.contracts.settle import duty_rulesets_for
+from swp_rules.io.events import Rejection
 from swp_rules.periods import parse_period
+from swp_rules.report.documents import PaymentsDocument, rulesets_used, run_summary
+from swp_rules.report.formats import CsvTable, dump_json, table_of, write_csv_tables, write_jsonl
 from swp_rules.report.payments import CSV_COLUMNS, heading, period_tables, statement_rows, totals_table
 from swp_rules.rulesets.loader import RulesetError
 
@@ -98,6 +99,7 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
     rulesets are always added); an indicator ``--ruleset`` replaces the shipped indicator definitions."""
     indicator_ids, chosen_duties = split_rulesets(rulesets)
     parameters = run_parameters(params)
+    chosen = resolve_format(fmt, output)
     contract = _contract(contract_id, indicator_ids)
     try:
         period = parse_period(period_text)
@@ -117,18 +119,24 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
         raise CannotRun(str(exc)) from None
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
-    chosen = resolve_format(fmt, output)
+    document = PaymentsDocument(period, rulesets_used(described), loaded.counts, statement, loaded.rejected)
+    withheld = statement.totals.outcomes_reduced > 0 or statement.totals.deductions > 0
+    code = EXIT_FINDINGS if withheld or loaded.rejected else EXIT_CLEAN
+    if chosen == "xlsx":
+        from swp_rules.report.workbook import payments_workbook
+
+        write_workbook(payments_workbook(document), output)
+        return code
     with open_output(output) as out:
         if chosen == "json":
-            dump_json({
-                "period": period.to_dict(),
-                "rulesets": described,
-                "input": loaded.counts.to_dict(),
-                "payments": statement.to_dict(),
-                "rejected": [r.to_dict() for r in loaded.rejected],
-            }, out)
+            dump_json(document, out)
+        elif chosen == "jsonl":
+            write_jsonl(out, "payments", [statement])
+            write_jsonl(out, "rejected", document.rejected)
+            write_jsonl(out, "summary", [run_summary("payments", document)])
         elif chosen == "csv":
-            write_csv(statement_rows(statement) + csv_rejected_rows(loaded.rejected), CSV_COLUMNS, out)
+            write_csv_tables([CsvTable("statement", CSV_COLUMNS, statement_rows(statement)),
+                              table_of("rejected", Rejection, document.rejected)], out, output)
         else:
             parts: list[Any] = [heading(statement)]
             for item in statement.periods:
@@ -139,8 +147,7 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
                 parts.append(rejected_table(loaded.rejected))
             parts.append(counts_line(loaded.counts))
             render_table(out, *parts)
-    withheld = statement.totals.outcomes_reduced > 0 or statement.totals.deductions > 0
-    return EXIT_FINDINGS if withheld or loaded.rejected else EXIT_CLEAN
+    return code
 
 
 COMMANDS: list[click.Command] = [payments_command]

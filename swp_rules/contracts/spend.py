@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -32,9 +32,18 @@ class Spend:
     placements: int = 0
     uncosted: int = 0
 
-    def to_dict(self) -> dict[str, object]:
-        return {"amount": self.amount, "children": self.children, "placements": self.placements,
-                "uncosted_placements": self.uncosted}
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Spend:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 class SpendSource(Protocol):

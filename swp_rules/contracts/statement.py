@@ -6,6 +6,7 @@ are exact and serialise as text (``0.75``, or ``2/3`` when they have no finite d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -36,17 +37,17 @@ class MeasureLine:
     reaches_lower: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "measure": self.measure,
-            "window": self.window.to_dict(),
-            "value": exact_text(self.value),
-            "numerator": _number(self.numerator),
-            "denominator": _number(self.denominator),
-            **{k: v for k, v in self.scale.items() if k not in ("measure", "window")},
-            "weight": exact_text(self.weight),
-            "fraction_earned": exact_text(self.fraction),
-            "reaches_lower": self.reaches_lower,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MeasureLine:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -65,18 +66,17 @@ class OutcomeLine:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome,
-            "title": self.title,
-            "weight": exact_text(self.weight),
-            "pot": self.pot,
-            "measures": [m.to_dict() for m in self.measures],
-            "fraction_earned": exact_text(self.fraction),
-            "paid": self.paid,
-            "reduced": self.reduced,
-            "reaches_lower": self.reaches_lower,
-            "explanation": self.explanation,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OutcomeLine:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -99,20 +99,17 @@ class BonusLine:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "placement_budget": self.budget,
-            "placement_spend": self.spend,
-            "savings": self.savings,
-            "share": exact_text(self.share),
-            "pool": self.pool,
-            "cap": self.cap,
-            "gateway": {"required": self.gateway_required, "reached": self.gateway_reached,
-                        "passed": self.gateway_passed},
-            "amount": self.amount,
-            "spend_counts": {"children": self.children, "placements": self.placements,
-                             "uncosted_placements": self.uncosted_placements},
-            "explanation": self.explanation,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BonusLine:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -135,22 +132,17 @@ class DeductionLine:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "service_level": self.service_level,
-            "title": self.title,
-            "month": self.month.to_dict(),
-            "measure": self.measure,
-            "value": exact_text(self.value),
-            "numerator": _number(self.numerator),
-            "denominator": _number(self.denominator),
-            "target": exact_text(self.target),
-            "polarity": self.polarity,
-            "met": self.met,
-            "due": self.due,
-            "applied": self.applied,
-            "capped_by": self.capped_by,
-            "explanation": self.explanation,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DeductionLine:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -172,21 +164,17 @@ class PeriodStatement:
     total: Decimal
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "period": self.period.to_dict(),
-            "contract_year": self.contract_year,
-            "fee": self.fee,
-            "performance_share": exact_text(self.performance_share),
-            "fixed_fee": self.fixed_fee,
-            "outcome_pot": self.outcome_pot,
-            "outcomes": [o.to_dict() for o in self.outcomes],
-            "outcomes_paid": self.outcomes_paid,
-            "outcomes_reduced": self.outcomes_reduced,
-            "bonus": self.bonus.to_dict() if self.bonus else None,
-            "deductions": [d.to_dict() for d in self.deductions],
-            "deductions_total": self.deductions_total,
-            "total": self.total,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PeriodStatement:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -203,7 +191,17 @@ class Totals:
     total: Decimal
 
     def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Totals:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -223,19 +221,17 @@ class PaymentStatement:
     rounding: str = ROUNDING_RULE
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "contract": self.contract,
-            "version": self.version,
-            "title": self.title,
-            "council": self.council,
-            "practice": self.practice,
-            "citation": self.citation,
-            "illustrative": self.illustrative,
-            "requested": self.requested.to_dict(),
-            "rounding": self.rounding,
-            "periods": [p.to_dict() for p in self.periods],
-            "totals": self.totals.to_dict(),
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PaymentStatement:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 def _number(value: int | Fraction | None) -> int | str | None:

@@ -52,12 +52,17 @@ class Evaluation:
                             records=tuple(r for r in self.records if keep(r.rule, r.basis)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "rulesets": list(self.rulesets),
-            "breaches": [b.to_dict() for b in self.breaches],
-            "open": [o.to_dict() for o in self.open],
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 class Engine:

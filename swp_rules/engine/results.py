@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -42,23 +43,17 @@ class DutyRecord:
     discharged_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "child": self.child,
-            "rule": self.rule,
-            "title": self.title,
-            "status": self.status,
-            "clock_start": _iso(self.clock_start),
-            "deadline": self.deadline,
-            "due": _iso(self.due),
-            "met": _iso(self.met),
-            "days_late": self.days_late,
-            "citation": self.citation,
-            "basis": self.basis,
-            "discharged_by": self.discharged_by,
-            "evidence": list(self.evidence),
-            "explanation": self.explanation,
-            "ruleset": self.ruleset,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DutyRecord:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen(slots=True)
@@ -82,18 +77,17 @@ class Breach:
                    record.evidence, record.explanation, basis=record.basis, discharged_by=record.discharged_by)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "child": self.child,
-            "rule": self.rule,
-            "due": _iso(self.due),
-            "met": _iso(self.met),
-            "days_late": self.days_late,
-            "citation": self.citation,
-            "basis": self.basis,
-            "discharged_by": self.discharged_by,
-            "evidence": list(self.evidence),
-            "explanation": self.explanation,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Breach:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen(slots=True)
@@ -115,16 +109,17 @@ class Obligation:
                    basis=record.basis)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "child": self.child,
-            "rule": self.rule,
-            "due": _iso(self.due),
-            "status": self.status,
-            "citation": self.citation,
-            "basis": self.basis,
-            "evidence": list(self.evidence),
-            "explanation": self.explanation,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Obligation:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -136,4 +131,14 @@ class ChildNote:
     note: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"child": self.child, "note": self.note}
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChildNote:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)

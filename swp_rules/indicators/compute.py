@@ -27,7 +27,7 @@ from swp_rules.io.parts import available_jobs, check_inputs, read_grouped, run_i
 from swp_rules.model import Event, group_by_child
 from swp_rules.periods import ReportingPeriod
 from swp_rules.rulesets.suggest import did_you_mean
-from swp_rules.text import exact_text, percent_text, rounded_text
+from swp_rules.text import percent_text, rounded_text
 
 #: Where one child's duty records come from: the engine, or an evaluation already made.
 _RecordSource = Callable[[str, Sequence[Event]], Sequence[DutyRecord]]
@@ -64,22 +64,17 @@ class IndicatorResult:
     unit: Literal["children", "duties"] = "children"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "outcome": self.outcome,
-            "citation": self.citation,
-            "polarity": self.polarity,
-            "measure": self.measure,
-            "unit": self.unit,
-            "practice": self.practice,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "value": exact_text(self.value),
-            "display": display(self.value, self.measure),
-            "numerator_children": list(self.numerator_children),
-            "denominator_children": list(self.denominator_children),
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IndicatorResult:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 @attrs.frozen
@@ -100,11 +95,17 @@ class IndicatorReport:
         return tuple(sorted({r.practice for r in self.results if r.practice is not None}))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "period": self.period.to_dict(),
-            "rulesets": [dict(r) for r in self.rulesets],
-            "indicators": [r.to_dict() for r in self.results],
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IndicatorReport:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 class _Lazy:

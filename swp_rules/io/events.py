@@ -46,7 +46,17 @@ class Rejection:
         return f"{self.source}:{self.line}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "line": self.line, "id": self.id, "field": self.field, "reason": self.reason}
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rejection:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
     def __str__(self) -> str:
         what = f" (id {self.id})" if self.id else ""
@@ -69,13 +79,18 @@ class InputCounts:
         self.duplicates += other.duplicates
         self.rejected += other.rejected
 
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "read": self.read,
-            "evaluated": self.evaluated,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InputCounts:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 def _parse_constant(name: str) -> Any:

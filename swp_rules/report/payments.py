@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Final
 
 from rich.table import Table
@@ -10,12 +11,13 @@ from rich.text import Text
 from swp_rules.contracts import PaymentStatement, PeriodStatement
 from swp_rules.contracts.money import ZERO, pounds_text
 from swp_rules.contracts.settle import value_text
+from swp_rules.report.convert import decimal_number
 from swp_rules.text import exact_text, month_text, percent_text
 
 CSV_COLUMNS: Final = (
     "kind", "period_start", "period_end", "contract_year", "item", "title", "measure", "window_start", "window_end",
     "value", "numerator", "denominator", "polarity", "lower", "upper", "target", "weight", "fraction_earned", "pot",
-    "paid", "reduced", "amount", "explanation", "where", "id", "field", "reason",
+    "paid", "reduced", "amount", "explanation",
 )
 
 
@@ -24,36 +26,37 @@ CSV_COLUMNS: Final = (
 
 def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
     """One CSV row per line of the statement: outcome (and each of its measures), bonus, deduction, period total,
-    and the grand total."""
+    and the grand total (numbers as decimal numbers, money as pounds and pence)."""
     rows: list[dict[str, Any]] = []
     for item in statement.periods:
         base = {"period_start": item.period.start, "period_end": item.period.end,
                 "contract_year": item.contract_year}
         rows.append({**base, "kind": "fee", "item": "fee", "amount": item.fee,
-                     "fraction_earned": exact_text(item.performance_share),
+                     "fraction_earned": _number(item.performance_share),
                      "explanation": f"Period fee; performance-related share {percent_text(item.performance_share)}, "
                                     f"fixed part {pounds_text(item.fixed_fee)}."})
         for line in item.outcomes:
             rows.append({**base, "kind": "outcome", "item": line.outcome, "title": line.title,
-                         "weight": exact_text(line.weight), "fraction_earned": exact_text(line.fraction),
+                         "weight": _number(line.weight), "fraction_earned": _number(line.fraction),
                          "pot": line.pot, "paid": line.paid, "reduced": line.reduced,
                          "explanation": line.explanation})
             for m in line.measures:
                 rows.append({**base, "kind": "measure", "item": line.outcome, "measure": m.measure,
                              "window_start": m.window.start, "window_end": m.window.end,
-                             "value": exact_text(m.value), "numerator": exact_text(m.numerator),
-                             "denominator": exact_text(m.denominator), "polarity": m.scale.get("polarity"),
-                             "lower": m.scale.get("lower"), "upper": m.scale.get("upper"),
-                             "weight": exact_text(m.weight), "fraction_earned": exact_text(m.fraction)})
+                             "value": _number(m.value), "numerator": _number(m.numerator),
+                             "denominator": _number(m.denominator), "polarity": m.scale.get("polarity"),
+                             "lower": _scale_number(m.scale.get("lower")),
+                             "upper": _scale_number(m.scale.get("upper")),
+                             "weight": _number(m.weight), "fraction_earned": _number(m.fraction)})
         if item.bonus is not None:
             rows.append({**base, "kind": "bonus", "item": "bonus", "pot": item.bonus.pool,
                          "amount": item.bonus.amount, "explanation": item.bonus.explanation})
         for d in item.deductions:
             rows.append({**base, "kind": "deduction", "item": d.service_level, "title": d.title,
                          "measure": d.measure, "window_start": d.month.start, "window_end": d.month.end,
-                         "value": exact_text(d.value), "numerator": exact_text(d.numerator),
-                         "denominator": exact_text(d.denominator), "polarity": d.polarity,
-                         "target": exact_text(d.target), "pot": d.due, "amount": d.applied,
+                         "value": _number(d.value), "numerator": _number(d.numerator),
+                         "denominator": _number(d.denominator), "polarity": d.polarity,
+                         "target": _number(d.target), "pot": d.due, "amount": d.applied,
                          "explanation": d.explanation})
         rows.append({**base, "kind": "period_total", "item": "total", "pot": item.outcome_pot,
                      "paid": item.outcomes_paid, "reduced": item.outcomes_reduced, "amount": item.total,
@@ -64,6 +67,15 @@ def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
                  "paid": totals.outcomes_paid, "reduced": totals.outcomes_reduced, "amount": totals.total,
                  "explanation": statement.rounding})
     return rows
+
+
+def _number(value: int | Fraction | None) -> int | float | None:
+    """An exact number as a decimal number for a spreadsheet (the JSON keeps the exact ``p/q`` beside it)."""
+    return None if value is None else decimal_number(value)
+
+
+def _scale_number(text: object) -> int | float | None:
+    return None if text is None else decimal_number(Fraction(str(text)))
 
 
 def period_sum(item: PeriodStatement) -> str:

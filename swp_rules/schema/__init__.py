@@ -1,4 +1,6 @@
-"""The JSON Schemas shipped with the package: case events (SPEC.md §1) and duty rulesets (SPEC.md §5).
+"""The JSON Schemas shipped with the package: case events (SPEC.md §1), duty rulesets and contracts (SPEC.md §5),
+and the result documents of every command (SPEC.md §2-§3; generated from the result classes by
+``swp_rules.report.schema``).
 
 Both are generated from the code that reads the data, so they cannot drift from it: the event schema from
 ``swp_rules.model.EVENT_TYPES`` (``swp_rules.schema.events``), the duty-ruleset schema from the keys, units, triggers
@@ -13,6 +15,7 @@ and facts, a ``$parameter`` that is declared, in-force dates in order, rule ids 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,6 +25,10 @@ SCHEMA_DIR: Final = Path(__file__).resolve().parent
 EVENT_SCHEMA: Final = SCHEMA_DIR / "event.schema.json"
 DUTIES_RULESET_SCHEMA: Final = SCHEMA_DIR / "duties-ruleset.schema.json"
 CONTRACT_SCHEMA: Final = SCHEMA_DIR / "contract.schema.json"
+#: The result documents (``--format json``) of each command, and one line of ``--format jsonl``.
+RESULT_SCHEMAS: Final = {name: SCHEMA_DIR / f"{name}-result.schema.json"
+                         for name in ("check", "explain", "indicators", "payments", "demo")}
+RESULT_LINE_SCHEMA: Final = SCHEMA_DIR / "result-line.schema.json"
 
 _DATE: Final = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _TEXT: Final = {"type": "string", "minLength": 1, "pattern": r"\S"}
@@ -195,11 +202,29 @@ def contract_schema() -> dict[str, Any]:
     return generate()
 
 
+def result_schema(command: str) -> dict[str, Any]:
+    """The schema of a command's ``--format json`` document, generated from its result classes."""
+    from swp_rules.report.documents import DOCUMENTS
+    from swp_rules.report.schema import document_schema
+
+    return document_schema(DOCUMENTS[command], command)
+
+
+def result_line_schema() -> dict[str, Any]:
+    """The schema of one ``--format jsonl`` line."""
+    from swp_rules.report.documents import LINE_KINDS
+    from swp_rules.report.schema import line_schema
+
+    return line_schema(dict(LINE_KINDS))
+
+
 #: The shipped schema files and their generators.
 GENERATORS: Final[Mapping[Path, Callable[[], dict[str, Any]]]] = {
     EVENT_SCHEMA: event_schema,
     DUTIES_RULESET_SCHEMA: duties_ruleset_schema,
     CONTRACT_SCHEMA: contract_schema,
+    **{path: functools.partial(result_schema, name) for name, path in RESULT_SCHEMAS.items()},
+    RESULT_LINE_SCHEMA: result_line_schema,
 }
 
 

@@ -3,6 +3,7 @@ the history) and counts per table (rows read = converted + rejected)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 import attrs
@@ -33,15 +34,17 @@ class Problem:
     child: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "table": self.table,
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "child": self.child,
-            "reason": self.reason,
-        }
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Problem:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
     def __str__(self) -> str:  # no child identifier: safe for logs
         where = f"{self.file}:{self.row}" if self.row is not None else self.file
@@ -60,9 +63,18 @@ class TableCounts:
     rejected: int = 0
     events: int = 0
 
-    def to_dict(self) -> dict[str, int]:
-        return {"files": self.files, "read": self.read, "converted": self.converted, "rejected": self.rejected,
-                "events": self.events}
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready plain data (``swp_rules.report.convert``)."""
+        from swp_rules.report.convert import unstructure
+
+        return unstructure(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TableCounts:
+        """Read back what ``to_dict`` wrote."""
+        from swp_rules.report.convert import structure
+
+        return structure(data, cls)
 
 
 class RowError(ValueError):

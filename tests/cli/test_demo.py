@@ -11,7 +11,7 @@ from swp_rules.cli import main
 
 
 def test_demo_runs_the_whole_pipeline_as_json() -> None:
-    result = CliRunner().invoke(main, ["demo", "--format", "json"])
+    result = CliRunner().invoke(main, ["demo", "--format", "json", "--no-report"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert {"as_of", "period", "rulesets", "input", "breaches", "open", "indicators", "payments", "rejected"} <= set(
@@ -28,7 +28,7 @@ def test_demo_runs_the_whole_pipeline_as_json() -> None:
 
 
 def test_demo_table_names_every_part() -> None:
-    result = CliRunner().invoke(main, ["demo"])
+    result = CliRunner().invoke(main, ["demo", "--no-report"])
     assert result.exit_code == 0
     for heading in ("1. Statutory and contract duties", "2. Outcome indicators", "3. Payments", "ILLUSTRATIVE"):
         assert heading in result.stdout

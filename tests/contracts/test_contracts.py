@@ -99,7 +99,8 @@ def test_worked_case_d3_to_the_penny() -> None:
     assert period.total == D("577444.44")
     assert statement.totals.total == D("577444.44")
     document = statement.to_dict()
-    assert document["periods"][0]["outcomes"][3]["fraction_earned"] == "2/9"
+    assert document["periods"][0]["outcomes"][3]["fraction_earned_exact"] == "2/9"
+    assert document["periods"][0]["outcomes"][3]["fraction_earned"] == 0.222222
     assert "£4,444.44 paid" in document["periods"][0]["outcomes"][3]["explanation"]
 
 

@@ -50,7 +50,7 @@ def test_json_document(events: Path) -> None:
     assert document["period"] == {"start": "2010-04-01", "end": "2011-03-31"}
     assert {r["id"] for r in document["rulesets"]} >= {"outcomes/ni-2008", "outcomes/oc2", "statutory/cpr-2010"}
     ni62 = next(i for i in document["indicators"] if i["id"] == "NI62" and i["practice"] is None)
-    assert (ni62["numerator"], ni62["denominator"], ni62["value"]) == (1, 3, "1/3")
+    assert (ni62["numerator"], ni62["denominator"], ni62["value"], ni62["value_exact"]) == (1, 3, 0.333333, "1/3")
     assert ni62["numerator_children"] == ["H"] and ni62["denominator_children"] == ["H", "H2", "H3"]
     assert document["rejected"] == [] and document["input"]["evaluated"] == document["input"]["read"]
 
@@ -71,7 +71,8 @@ def test_csv_and_table(events: Path, tmp_path: Path) -> None:
     result = _run("indicators", str(events), "--period", "2010/11", "--indicator", "NI62", "--output", str(out))
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0]["indicator"] == "NI62" and rows[0]["value"] == "1/3" and rows[0]["denominator_children"] == "H H2 H3"
+    assert rows[0]["id"] == "NI62" and rows[0]["value"] == "0.333333" and rows[0]["denominator_children"] == "H H2 H3"
+    assert "value_exact" not in rows[0]  # a spreadsheet would read 1/3 as a date: the decimal and the counts suffice
     result = _run("indicators", str(events), "--period", "2010/11", "--indicator", "NI62", "--format", "table")
     assert result.exit_code == 0 and "NI62" in result.output and "33.3%" in result.output
 
