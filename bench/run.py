@@ -18,6 +18,7 @@ QUICK = {
     "bench_engine.py": ["--children", "1000"],
     "bench_indicators.py": ["--children", "1000"],
     "bench_payments.py": ["--children", "200", "--core-runs", "10"],
+    "bench_table_vs_json.py": ["--children", "2000"],
 }
 
 

@@ -114,7 +114,7 @@ def demo_command(fmt: str | None, output: Path | None, report_path: Path, no_rep
                 f"  swp-rules payments {path} --contract {examples.CONTRACT} --period {period}",
             )
     if not no_report:
-        from swp_rules.engine.evaluate import group_by_child
+        from swp_rules.model import group_by_child
         from swp_rules.report.html import ReportInput, render_report
 
         page = render_report(ReportInput(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from swp_rules.contracts import Contract, settle
 from swp_rules.contracts.settle import duty_rulesets_for
 from swp_rules.engine import Engine, load_rulebook
-from swp_rules.engine.evaluate import group_by_child
+from swp_rules.model import group_by_child
 from swp_rules.indicators import compute_indicators
 from swp_rules.io.events import LoadedEvents
 from swp_rules.periods import ReportingPeriod

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-from event_strategies import event_dicts
+from swp_rules.testing.events import event_dicts
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 

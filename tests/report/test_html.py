@@ -96,3 +96,11 @@ def test_england_figures_are_shipped_with_their_source_and_year() -> None:
     assert {"NI62", "NI63", "OC2-health-assessment", "OC2-dental"} <= set(figures)
     for figure in figures.values():
         assert 0 <= figure.percent <= 100 and 2000 < figure.year < 2100 and figure.source and figure.url
+
+
+def test_docs_outputs_example_runs() -> None:
+    import doctest
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
+    failures, tried = doctest.testfile(str(docs), module_relative=False)
+    assert tried > 0 and failures == 0
