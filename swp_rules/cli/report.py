@@ -16,6 +16,7 @@ from swp_rules.cli.common import (
     quiet_option,
     read_events,
     ruleset_option,
+    run_parameters,
     write_text_output,
 )
 from swp_rules.periods import parse_period
@@ -35,14 +36,16 @@ from swp_rules.rulesets.loader import RulesetError
 @click.option("--title", default="Statutory duties, indicators and payments", show_default=True,
               help="The report's title.")
 @quiet_option
-def report_command(events: tuple[str, ...], as_of: str, period_text: str | None, contract_id: str | None,
-                   rulesets: tuple[str, ...], output: Path, title: str, quiet: bool) -> int:
+def report_command(*, events: tuple[str, ...], as_of: str, period_text: str | None, contract_id: str | None,
+                   rulesets: tuple[str, ...], params: tuple[str, ...], output: Path, title: str,
+                   quiet: bool) -> int:
     """One self-contained HTML file (no network request when opened; prints on A4, reads on a phone)."""
     from swp_rules.contracts import NothingToSettle, load_contract
     from swp_rules.report.build import report_input
     from swp_rules.report.html import render_report
 
     day = parse_date_option(as_of, "--as-of")
+    parameters = run_parameters(params)
     try:
         period = parse_period(period_text) if period_text else None
     except ValueError as exc:
@@ -56,7 +59,8 @@ def report_command(events: tuple[str, ...], as_of: str, period_text: str | None,
     loaded = read_events(events)
     try:
         with progress("Evaluating and drawing the report", quiet):
-            data = report_input(loaded, day, title=title, period=period, contract=contract, rulesets=rulesets)
+            data = report_input(loaded, day, title=title, period=period, contract=contract, rulesets=rulesets,
+                                parameters=parameters)
             page = render_report(data)
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None

@@ -4,7 +4,8 @@ and a contract's payment statement (the Python API behind ``swp-rules report`` a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from swp_rules.contracts import Contract, settle
 from swp_rules.contracts.settle import duty_rulesets_for
@@ -18,12 +19,13 @@ from swp_rules.report.html import ReportInput
 
 
 def report_input(loaded: LoadedEvents, as_of: dt.date, *, title: str, period: ReportingPeriod | None = None,
-                 contract: Contract | None = None, rulesets: Sequence[str] = ()) -> ReportInput:
+                 contract: Contract | None = None, rulesets: Sequence[str] = (),
+                 parameters: Mapping[str, Any] | None = None) -> ReportInput:
     """Evaluate ``loaded`` as of ``as_of`` (every record kept), and compute the indicators for ``period`` and the
     payment statement of ``contract`` over it when given. ``rulesets`` are duty rulesets (default: the statutory
-    ones, plus the contract's own duties when a contract is given)."""
+    ones, plus the contract's own duties when a contract is given); ``parameters`` their ``--param`` values."""
     duty_ids = duty_rulesets_for(contract, list(rulesets)) if contract is not None else list(rulesets)
-    engine = Engine(load_rulebook(duty_ids))
+    engine = Engine(load_rulebook(duty_ids, parameters))
     evaluation = engine.evaluate(loaded.events, as_of)
     used: list[RulesetUsed] = list(applied(engine.book.describe(), (r.ruleset for r in evaluation.records)))
     indicators = None

@@ -48,7 +48,7 @@ def of_type(tp: Any) -> SearchStrategy[Any]:
     if tp is Decimal:
         return st.decimals(-(10**8), 10**8, places=2)
     if tp is Fraction:
-        return st.fractions(max_denominator=1000)
+        return st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=1000)
     if tp is Any:
         return st.none() | _TEXT
     if origin is typing.Literal:
