@@ -10,9 +10,9 @@ from typing import Any
 from swp_rules.contracts import Contract, settle
 from swp_rules.contracts.settle import duty_rulesets_for
 from swp_rules.engine import Engine, load_rulebook
-from swp_rules.model import group_by_child
 from swp_rules.indicators import compute_indicators
 from swp_rules.io.events import LoadedEvents
+from swp_rules.model import group_by_child
 from swp_rules.periods import ReportingPeriod
 from swp_rules.report.documents import RulesetUsed, applied, distinct, rulesets_used
 from swp_rules.report.html import ReportInput

@@ -10,13 +10,13 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-from swp_rules.testing.events import event_dicts
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 from swp_rules.report.convert import union_args
+from swp_rules.testing.events import event_dicts
 
 _TEXT = st.text(max_size=12)
 _ZONES = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=1))])
