@@ -101,7 +101,7 @@ class _Schemas:
 
 
 def _event_schema() -> dict[str, Any]:
-    from swp_rules.model import event_json_schema
+    from swp_rules.schema.events import event_json_schema
 
     schema = dict(event_json_schema())
     for key in ("$schema", "$id"):
