@@ -8,7 +8,7 @@ up (``ROUND_HALF_UP``: 12.25 → ``12.3``, 66.666… → ``66.7``), to one decim
 in ``indicators`` and in ``payments``. Money has its own rule (``swp_rules.contracts.money``: half up to the penny).
 
 **Dates** are written through pendulum in English whatever the locale: ``Mon 6 Jun 2011``, ``Jun 2011``,
-``6 June 2011``.
+``6 June 2011``; **ordinals** as ``18th``, ``21st``.
 """
 
 from __future__ import annotations
@@ -98,3 +98,13 @@ def day_text(day: dt.date) -> str:
     '6 June 2011'
     """
     return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY", locale=_LOCALE)
+
+
+def ordinal(n: int) -> str:
+    """``18th``, ``21st``, ``12th``: an ordinal number (a birthday, a placement).
+
+    >>> ordinal(18), ordinal(21), ordinal(12), ordinal(3)
+    ('18th', '21st', '12th', '3rd')
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -34,6 +34,7 @@ from swp_rules.rulesets.duties import DutyRule, DutyRuleset
 from swp_rules.rulesets.loader import Node, RulesetError, parse_file, read_yaml
 from swp_rules.rulesets.satisfiable import why_never
 from swp_rules.rulesets.selection import DEFAULT_GROUPS, expand
+from swp_rules.text import ordinal
 
 #: A value that refers to a parameter (prose that mentions one is not a reference).
 _PARAMETER: Final = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
@@ -161,7 +162,7 @@ def _rule(rule: DutyRule, node: Node) -> list[Finding]:
     ends = ""
     if rule.until_age is not None:
         also.append(cond.Compare("age", "<", rule.until_age))
-        ends = f" (the duty ends at the {_ordinal(rule.until_age)} birthday: until_age {rule.until_age})"
+        ends = f" (the duty ends at the {ordinal(rule.until_age)} birthday: until_age {rule.until_age})"
     if rule.applies is not None:
         reason = why_never(rule.applies.node, also=also)
         if reason is not None:
@@ -310,8 +311,3 @@ def _near(word: str, known: Iterable[str]) -> str:
 
 def _at(node: Node, reason: str, check: str) -> Finding:
     return Finding(node.file, node.line, node.path, reason, check)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

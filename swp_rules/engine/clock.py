@@ -1,0 +1,75 @@
+"""The state an obligation carries through its lifecycle (``Clock``) and what became of it (``Outcome``).
+
+A duty's clock starts on a day (and, for a deadline in hours, at an instant) named in words for the explanation
+("the child became looked after", "the last visit"); the events that started it are its evidence; only events from
+``window_from`` on may discharge it, and none after the end of its scope (the period of care, the placement) or after
+the birthday its rule runs ``until``. A recurring duty restarts its clock from the event that discharged it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from swp_rules import calendar
+from swp_rules.engine.results import Due, Status
+from swp_rules.model import Event
+from swp_rules.rulesets.duties import Discharge
+
+
+@attrs.frozen(slots=True)
+class Clock:
+    """Where one obligation's clock stands."""
+
+    #: The day the clock started.
+    day: dt.date
+    #: The instant it started, for a deadline in hours (``None`` for a day's clock).
+    instant: dt.datetime | None
+    #: What started it, in words: ``the child became looked after``, ``the last visit``.
+    label: str
+    #: The ids of the events that started it.
+    evidence: tuple[str, ...]
+    #: The first event position (in the timeline) that may discharge the duty.
+    window_from: int
+    #: The day the duty's scope (period of care, placement) ended, if it has; no event after it discharges.
+    scope_end: dt.date | None
+    #: The birthday at which the rule stops (``until_age``), if known.
+    until: dt.date | None = None
+
+    @property
+    def ends(self) -> dt.date | None:
+        """The day the duty stops, whichever comes first: the end of its scope or its ``until`` birthday."""
+        if self.scope_end is None or self.until is None:
+            return self.scope_end or self.until
+        return min(self.scope_end, self.until)
+
+    def start_for(self, due: Due) -> Due:
+        """The clock's start as a record shows it: an instant when the deadline is one."""
+        if not isinstance(due, dt.datetime):
+            return self.day
+        return self.instant or calendar.start_of_day(self.day)
+
+    def restarted(self, *, event: Event, index: int, label: str, hours: bool) -> Clock:
+        """The next clock of a chain, from the event that discharged the last obligation (``hours``: from its
+        time of day as well)."""
+        return attrs.evolve(self, day=event.date, instant=event.time if hours else None, label=label,
+                            evidence=(event.id,), window_from=index + 1)
+
+
+@attrs.frozen(slots=True)
+class Outcome:
+    """What became of one obligation: met, breached, open or lapsed, and the facts its explanation reads out."""
+
+    status: Status
+    #: When the clock started, as the record shows it (``Clock.start_for``).
+    clock_start: Due
+    due: Due
+    met: Due | None = None
+    days_late: int = 0
+    #: The day the duty ended (its scope or its ``until`` birthday) when that ended it.
+    ended: dt.date | None = None
+    #: Why it ended, when the explanation should say so (``the child turned 18 on …``).
+    reason: str | None = None
+    #: The event that met the duty, on time or late, and the discharge it satisfied.
+    by: tuple[Event, Discharge] | None = None
