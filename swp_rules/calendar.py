@@ -41,12 +41,12 @@ def _bank_holidays() -> frozenset[dt.date]:
     installed ``holidays`` package, so an update builds it again)."""
     from importlib.util import find_spec
 
-    from swp_rules.rulesets.cache import kept_on_disk
+    from swp_rules.rulesets.cache import kept_dates
 
     spec = find_spec("holidays")
     origin = Path(spec.origin) if spec is not None and spec.origin else None
     stamp = f"{origin}:{origin.stat().st_mtime_ns}" if origin is not None and origin.exists() else "unknown"
-    return kept_on_disk("bank-holidays", f"GB-ENG:all-years:{stamp}".encode(), _bank_holidays_from_package)
+    return kept_dates("bank-holidays", f"GB-ENG:all-years:{stamp}", _bank_holidays_from_package)
 
 
 def _bank_holidays_from_package() -> frozenset[dt.date]:

@@ -1,43 +1,46 @@
 """Parsed rulesets kept, so a ruleset file is parsed once however often it is loaded, and once per change of file.
 
-Parsing YAML with line numbers is the costly part of loading a ruleset (about 0.1 s for the statutory rules, every
-run; a settlement asks for the indicator definitions once per measure window). A parsed ruleset is an immutable
-value, kept
+Reading YAML with line numbers is the costly part of loading a ruleset (about 0.1 s for the statutory rules, every
+run; a settlement asks for the indicator definitions once per measure window). So:
 
-* in this process, for as long as it runs, and
+* in this process, a parsed ruleset (an immutable value) is kept for as long as the process runs (``parsed_once``),
+  keyed by its kind, the id or path it was asked for, the file it resolved to and the file's content; and
 * on disk, in the user's cache folder (``$SWP_RULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/swp-rules``, else
-  ``~/.cache/swp-rules``), so the next run starts without parsing. ``SWP_RULES_CACHE_DIR=off`` turns the disk cache
-  off. The folder holds only parsed rulesets (no case data); a file that cannot be read or written is ignored.
+  ``~/.cache/swp-rules``), each ruleset file's YAML tree is kept as JSON data (``swp_rules.rulesets.tree``), keyed
+  by the SHA-256 of the file's text and a stamp of the YAML reader, so the next run skips the YAML library; the
+  ruleset's parser then checks the tree exactly as it checks a freshly read file. The bank-holiday table is kept the
+  same way (a list of dates).
 
-Both are keyed by the ruleset's kind, the id or path it was asked for, the file it resolved to and the file's
-content (and, on disk, the Python version and a stamp of the package's code), so an edited file is parsed again.
-A load with parameters is never cached: their values change the result.
+Nothing in the folder is code: an entry is JSON that is decoded with every shape, type and bound checked, and any
+entry that does not check out is ignored (the file is read again). The folder is used only when it belongs to the
+user running the command and no one else can write in it (it is created so); ``SWP_RULES_CACHE_DIR=off`` turns
+it off. It holds no case data, and deleting it is always safe.
+
+A load with parameters is never kept in the process: their values change the result.
 """
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import hashlib
 import os
-import pickle
-import sys
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-T = TypeVar("T")
+import msgspec
 
-#: Bumped when the parsed classes change shape, so an old disk cache is not read.
-_FORMAT: Final = "1"
+T = TypeVar("T")
 
 _PARSED: dict[Hashable, Any] = {}
 _LOCK = threading.Lock()
 
 
 def cache_folder() -> Path | None:
-    """Where parsed rulesets are kept on disk, or ``None`` when the disk cache is off."""
+    """Where ruleset trees are kept on disk, or ``None`` when the disk cache is off."""
     chosen = os.environ.get("SWP_RULES_CACHE_DIR")
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
@@ -63,70 +66,92 @@ def parsed_once(kind: str, id_or_path: str | Path, parameters: Mapping[str, Any]
     with _LOCK:
         if key in _PARSED:
             return _PARSED[key]  # type: ignore[no-any-return]
-    value = _from_disk(key)
-    if value is None:
-        value = parse()
-        _to_disk(key, value)
+    value = parse()  # the file's YAML tree comes from the cache folder when it is there (``read_json``)
     with _LOCK:
         _PARSED[key] = value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
-@functools.cache
-def _code_stamp() -> bytes:
-    """A stamp of the package's own code (each module's path, size and modification time): parsed values are
-    instances of its classes, so a cache written by other code (an upgrade, a developer's edit) is not read."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(digest_size=16)
-    for module in sorted(root.rglob("*.py")):
-        stat = module.stat()
-        digest.update(f"{module.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.digest()
+#: The largest cache entry read: a ruleset's tree is a few hundred KiB at most.
+_MOST_BYTES: Final = 16 << 20
 
 
-def _disk_name(key: tuple[Any, ...]) -> str:
-    text = repr((_FORMAT, sys.version_info[:3], key[:3])).encode() + key[3] + _code_stamp()
-    return hashlib.blake2b(text, digest_size=20).hexdigest() + ".pickle"
+def _usable(folder: Path, create: bool) -> bool:
+    """Whether ``folder`` is a folder of this user's that no one else can write in (created so when asked)."""
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = folder.stat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(found.st_mode) or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
 
 
-def _from_disk(key: tuple[Any, ...]) -> Any:
+def _entry_name(key: str, form: str) -> str:
+    return hashlib.blake2b(f"{form}\0{key}".encode(), digest_size=20).hexdigest() + ".json"
+
+
+def read_json(key: str, form: str) -> Any:
+    """The data kept under ``key`` in format ``form`` (plain JSON values), or ``None`` when there is none, the
+    folder is off or not safe to read, or the entry is not one this code wrote for that key."""
     folder = cache_folder()
-    if folder is None:
+    if folder is None or not _usable(folder, create=False):
         return None
     try:
-        with (folder / _disk_name(key)).open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # absent, unreadable or from another version: parse again
+        with (folder / _entry_name(key, form)).open("rb") as handle:
+            found = os.fstat(handle.fileno())
+            if hasattr(os, "geteuid") and found.st_uid != os.geteuid():
+                return None
+            data = handle.read(_MOST_BYTES + 1)
+        if len(data) > _MOST_BYTES:
+            return None
+        entry = msgspec.json.decode(data)
+    except (OSError, msgspec.DecodeError, RecursionError):
         return None
+    if type(entry) is not dict or entry.get("format") != form or entry.get("key") != key or "data" not in entry:
+        return None
+    return entry["data"]
 
 
-def _to_disk(key: tuple[Any, ...], value: Any) -> None:
+def write_json(key: str, form: str, data: Any) -> None:
+    """Keep ``data`` (plain JSON values) under ``key`` in format ``form``, written whole or not at all; a folder
+    that is off, not safe, read-only or full only costs the next run a parse."""
     folder = cache_folder()
-    if folder is None:
+    if folder is None or not _usable(folder, create=True):
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        encoded = msgspec.json.encode({"format": form, "key": key, "data": data})
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / _disk_name(key))
+                out.write(encoded)
+            os.replace(temporary, folder / _entry_name(key, form))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    except Exception:  # a read-only home or a full disk only costs the next run a parse
+    except (OSError, TypeError, OverflowError, msgspec.EncodeError):
         return
 
 
-def kept_on_disk(name: str, key: bytes, build: Callable[[], T]) -> T:
-    """``build()``'s value, kept in the cache folder under ``name`` and ``key`` (with the code stamp and the Python
-    version), for a table that costs more to build than to read back (the working-day calendar)."""
-    entry = ("value", name, "", key)
-    value = _from_disk(entry)
-    if value is None:
-        value = build()
-        _to_disk(entry, value)
-    return value  # type: ignore[no-any-return]
+_DATES_FORMAT: Final = "dates-1"
+
+
+def kept_dates(name: str, key: str, build: Callable[[], frozenset[dt.date]]) -> frozenset[dt.date]:
+    """``build()``'s set of dates, kept in the cache folder under ``name`` and ``key`` (for a table that costs more
+    to build than to read back: the bank holidays the working-day calendar counts)."""
+    entry = f"{name}:{key}"
+    found = read_json(entry, _DATES_FORMAT)
+    if type(found) is list and len(found) <= 1_000_000 and all(
+            type(n) is int and 0 < n <= _LAST_ORDINAL for n in found):
+        return frozenset(dt.date.fromordinal(n) for n in found)
+    value = build()
+    write_json(entry, _DATES_FORMAT, sorted(day.toordinal() for day in value))
+    return value
+
+
+_LAST_ORDINAL: Final = dt.date.max.toordinal()
 
 
 def clear() -> None:

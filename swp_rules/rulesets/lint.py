@@ -34,6 +34,7 @@ from swp_rules.rulesets.duties import DutyRule, DutyRuleset
 from swp_rules.rulesets.loader import Node, RulesetError, parse_file, read_yaml
 from swp_rules.rulesets.satisfiable import why_never
 from swp_rules.rulesets.selection import DEFAULT_GROUPS, expand
+from swp_rules.rulesets.tree import LineMap
 from swp_rules.text import ordinal
 
 #: A value that refers to a parameter (prose that mentions one is not a reference).
@@ -134,7 +135,8 @@ def _parameters(root: Node, kind: str) -> list[Finding]:
     for name in names:
         if name not in used and name not in by_name:
             node = declared[name]
-            line = declared.value.lc.key(name)[0] + 1 if hasattr(declared.value, "lc") else node.line
+            lines = declared.value.key_lines if isinstance(declared.value, LineMap) else {}
+            line = lines.get(name) or node.line
             findings.append(Finding(node.file, line, node.path, "is declared but no $" + name + " uses it",
                                     "unused-parameter"))
     for name, nodes in used.items():

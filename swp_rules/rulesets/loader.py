@@ -8,20 +8,16 @@ the line and the key: ``rulesets/statutory/cpr-2010.yaml:42: rules[3].deadline: 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import attrs
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from swp_rules.rulesets.suggest import did_you_mean
+from swp_rules.rulesets.tree import Foreign, LineMap, LineSeq
 
 #: Where the shipped rulesets live: inside the wheel, or beside the package in a source checkout.
 #: The largest whole number a ruleset may give (a count, an age, a timescale: 10,000 months is 833 years).
@@ -81,11 +77,8 @@ class Node:
     def __getitem__(self, key: str) -> Node:
         value = self.value
         line = self.line
-        if isinstance(value, CommentedMap):
-            try:
-                line = value.lc.value(key)[0] + 1
-            except (KeyError, TypeError):
-                line = self.line
+        if isinstance(value, LineMap):
+            line = value.value_lines.get(key) or self.line
         return Node(value.get(key) if isinstance(value, Mapping) else None, self.file, line, self.child_path(key),
                     self.problems)
 
@@ -103,13 +96,10 @@ class Node:
             return
         for index, item in enumerate(value):
             line = self.line
-            if isinstance(value, CommentedSeq):
-                try:
-                    line = value.lc.item(index)[0] + 1
-                except (KeyError, TypeError, IndexError):
-                    line = self.line
-            if isinstance(item, CommentedMap):
-                line = item.lc.line + 1
+            if isinstance(value, LineSeq):
+                line = value.item_lines[index] or self.line
+            if isinstance(item, LineMap) and item.line is not None:
+                line = item.line
             yield Node(item, self.file, line, self.child_path(index), self.problems)
 
     # --- typed getters: record a problem and return None when the value is missing or wrong ---
@@ -182,11 +172,11 @@ class Node:
         return None
 
     def keys_allowed(self, allowed: Sequence[str]) -> None:
-        if not isinstance(self.value, CommentedMap):
+        if not isinstance(self.value, LineMap):
             return
         for key in self.value:
             if str(key) not in allowed:
-                line = self.value.lc.key(key)[0] + 1
+                line = self.value.key_lines.get(key) or self.line
                 self.fail(f"unknown key (allowed: {', '.join(allowed)}){did_you_mean(str(key), allowed)}",
                           self.child_path(str(key)), line)
 
@@ -209,92 +199,14 @@ def _yaml_type(value: Any) -> str:
         return "a list"
     if isinstance(value, Mapping):
         return "a mapping"
+    if isinstance(value, Foreign):
+        return value.type_name
     return type(value).__name__
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip YAML, except that a date-like scalar that is no real date (2011-02-30) stays text.
-
-    The ruleset's typed getter (``Node.date``) then reports it with its file, line and key, instead of the YAML
-    library raising an unlocated ``ValueError``.
-    """
-
-    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return str(node.value)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-#: Bounds on a ruleset file, so that reading it takes bounded time and memory whatever it holds: its size, how
-#: deeply its values nest, and how many values it holds once every alias (``*name``) is expanded (an "alias bomb"
-#: of a few lines would otherwise expand to billions).
+#: The largest ruleset file read (a file of bounded size, values and nesting reads in bounded time and memory;
+#: the other bounds, and the YAML reading itself, are in ``swp_rules.rulesets.yamlfile``).
 MAX_YAML_BYTES: Final = 4 << 20
-MAX_YAML_DEPTH: Final = 64
-MAX_YAML_VALUES: Final = 100_000
-
-
-def _children(node: Any) -> list[Any]:
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _check_expansion(root: Any) -> None:
-    """Refuse a document whose aliases expand it past ``MAX_YAML_VALUES`` values or ``MAX_YAML_DEPTH`` levels, or
-    that refers to itself; the error is located at the value where the limit is passed."""
-    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) once expanded
-    open_nodes: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            children = [sizes[id(c)] for c in _children(node)]
-            values = 1 + sum(c[0] for c in children)
-            depth = 1 + max((c[1] for c in children), default=0)
-            if values > MAX_YAML_VALUES:
-                raise ComposerError(None, None, f"holds more than {MAX_YAML_VALUES} values once its aliases "
-                                                "(*name) are expanded", node.start_mark)
-            if depth > MAX_YAML_DEPTH:
-                raise ComposerError(None, None, f"nests more than {MAX_YAML_DEPTH} deep once its aliases (*name) "
-                                                "are expanded", node.start_mark)
-            sizes[key] = (values, depth)
-            open_nodes.discard(key)
-            continue
-        if key in sizes:
-            continue
-        if key in open_nodes:
-            raise ComposerError(None, None, "an alias (*name) refers to a value that holds it", node.start_mark)
-        open_nodes.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-
-
-class _Composer(Composer):
-    """ruamel's composer, refusing values nested more than ``MAX_YAML_DEPTH`` deep as it reads them (before its
-    recursion can overflow), with every document checked by ``_check_expansion`` before it is constructed."""
-
-    _nesting = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._nesting += 1
-        try:
-            if self._nesting > MAX_YAML_DEPTH:
-                raise ComposerError(None, None, f"nests more than {MAX_YAML_DEPTH} deep",
-                                    self.parser.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._nesting -= 1
-
-    def compose_document(self) -> Any:
-        node = super().compose_document()
-        _check_expansion(node)
-        return node
 
 
 @attrs.frozen
@@ -322,22 +234,69 @@ def read_yaml(path: Path, display: str | None = None) -> SourceFile:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise RulesetError([RulesetProblem(shown, line, "(file)", f"not UTF-8 text (byte {exc.start})")]) from None
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
-    try:
-        value = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise RulesetError([RulesetProblem(shown, line, "(yaml)", f"{exc.problem or exc.context}")]) from None
-    except YAMLError as exc:
-        raise RulesetError([RulesetProblem(shown, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    digest = hashlib.sha256(data).hexdigest()
+    value = _cached_tree(digest)
+    if value is None:
+        from swp_rules.rulesets.yamlfile import yaml_tree  # the YAML library is imported only on a cache miss
+
+        value = yaml_tree(text, shown)
+        if isinstance(value, LineMap):
+            _keep_tree(digest, value)
     problems: list[RulesetProblem] = []
     root = Node(value, shown, 1, "", problems)
     if not isinstance(value, Mapping):
         raise RulesetError([RulesetProblem(shown, 1, "(top)", "a ruleset file must be a YAML mapping")])
-    return SourceFile(root, hashlib.sha256(data).hexdigest(), path)
+    return SourceFile(root, digest, path)
+
+
+def _tree_key(digest: str) -> str:
+    """The cache entry of a YAML text: its SHA-256, and the sizes and modification times of the files that decide
+    how it reads (the YAML library's, and this package's that read it), so an upgrade reads it afresh."""
+    return f"yaml-{digest}:{_reader_stamp()}"
+
+
+@functools.cache
+def _reader_stamp() -> str:
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("ruamel.yaml")  # imports the namespace package ``ruamel`` only
+        library = Path(spec.origin) if spec is not None and spec.origin else None
+    except (ImportError, ValueError):
+        library = None
+    here = Path(__file__).resolve().parent
+    stamps = []
+    for path in (library, here / "yamlfile.py", here / "tree.py"):
+        try:
+            stat = path.stat() if path is not None else None
+        except OSError:
+            stat = None
+        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat is not None else "-")
+    return ";".join(stamps)
+
+
+def _cached_tree(digest: str) -> Any:
+    """The tree of a YAML text with this SHA-256, from the cache folder, or ``None``."""
+    from swp_rules.rulesets import cache, tree
+
+    found = cache.read_json(_tree_key(digest), tree.TREE_FORMAT)
+    if found is None:
+        return None
+    try:
+        value = tree.decode(found)
+    except tree.TreeError:
+        return None
+    return value if isinstance(value, LineMap) else None
+
+
+def _keep_tree(digest: str, value: LineMap) -> None:
+    from swp_rules.rulesets import cache, tree
+
+    try:
+        data = tree.encode(value)
+    except TypeError:
+        return
+    cache.write_json(_tree_key(digest), tree.TREE_FORMAT, data)
 
 
 #: The parsers of each kind of ruleset, registered by the modules that own them.

@@ -15,7 +15,7 @@ def test_the_cached_table_is_the_package_s(tmp_path: Path, monkeypatch: pytest.M
     calendar._bank_holidays.cache_clear()
     try:
         built = calendar._bank_holidays()  # built from the package and written
-        assert list(tmp_path.glob("*.pickle"))
+        assert list(tmp_path.glob("*.json")) and not list(tmp_path.glob("*.pickle"))
         calendar._bank_holidays.cache_clear()
         monkeypatch.setattr(calendar, "_bank_holidays_from_package", lambda: pytest.fail("built again"))
         assert calendar._bank_holidays() == built == calendar.__dict__["_bank_holidays"]()
