@@ -246,7 +246,7 @@ class _Run:
             if deadline.when is None:
                 return deadline
             day = clock.day
-            if rule.conditions_at == "due_date":
+            if (deadline.conditions_at or rule.conditions_at) == "due_date":
                 day = _due_day(_due(deadline, clock))
             facts = self.timeline.facts(deadline.when.names, day, occurrence.period, occurrence.placement,
                                         self.eligible_on)

@@ -210,7 +210,7 @@ class Timeline:
             return code in codes.ADOPTION_PLACEMENT
         if name == "placed_with_parents":
             return code == "P1"
-        if name in ("long_term", "emergency", "child_agrees_fewer_visits"):
+        if name in ("long_term", "emergency", "child_agrees_fewer_visits", "temporary_approval", "before_assessment"):
             return placement.event.fields.get(name) is True
         if name == "days_in_placement":
             return (day - placement.start).days

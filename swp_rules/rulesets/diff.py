@@ -243,6 +243,8 @@ def deadline_text(deadline: Deadline) -> str:
     text = deadline.describe()
     if deadline.when is not None:
         text += f" when {deadline.when.text}"
+        if deadline.conditions_at:
+            text += f" (read at {deadline.conditions_at.replace('_', ' ')})"
     if deadline.citation:
         text += f" ({deadline.citation})"
     return text

@@ -64,6 +64,8 @@ DUTY_FACTS: Final[Mapping[str, type]] = {
     "long_term": bool,
     "emergency": bool,
     "child_agrees_fewer_visits": bool,
+    "temporary_approval": bool,
+    "before_assessment": bool,
     "years_in_placement": int,
     "days_in_placement": int,
     "days_looked_after": int,
@@ -109,6 +111,9 @@ class Deadline:
     amount: int
     when: Condition | None = None
     citation: str | None = None
+    #: When this deadline's ``when`` is read, if not on the rule's ``conditions_at`` date: ``due_date`` reads it on
+    #: the day this deadline would fall due (e.g. "at least once a week until the first review", SI 2010/959 reg 28(4)).
+    conditions_at: ConditionsAt | None = None
 
     def describe(self) -> str:
         word = "working day" if self.unit == "working_days" else self.unit[:-1]
@@ -237,7 +242,7 @@ def _condition(node: Node, types: Mapping[str, type]) -> Condition | None:
 def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = False) -> Deadline | None:
     if not node.mapping():
         return None
-    node.keys_allowed((*UNITS, "when", "citation"))
+    node.keys_allowed((*UNITS, "when", "citation", "conditions_at"))
     units = [u for u in UNITS if node.has(u)]
     if len(units) != 1:
         node.fail(f"needs exactly one of {', '.join(UNITS)}")
@@ -245,12 +250,14 @@ def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = F
     amount = _amount(node[units[0]], parameters)
     when = _condition(node["when"], DUTY_FACTS) if node.has("when") else None
     citation = node["citation"].string(required=False)
+    read_at = _choice(node["conditions_at"], ("clock_start", "due_date"), "clock_start", parameters) \
+        if node.has("conditions_at") else None
     if amount is None:
         return None
     if amount == 0 and not accept_before:
         node[units[0]].fail("a deadline of 0 can only be met beforehand; set accept_before: true or give a time")
         return None
-    return Deadline(units[0], amount, when, citation)
+    return Deadline(units[0], amount, when, citation, read_at)  # type: ignore[arg-type]
 
 
 def _trigger(node: Node) -> Trigger | None:

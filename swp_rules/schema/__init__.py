@@ -66,6 +66,8 @@ def duties_ruleset_schema() -> dict[str, Any]:
             **{unit: amount for unit in duties.UNITS},
             "when": condition,
             "citation": _TEXT,
+            "conditions_at": {"enum": list(get_args(duties.ConditionsAt)),
+                              "description": "when this deadline's 'when' is read, if not on the rule's date"},
         },
         "oneOf": [{"required": [unit]} for unit in duties.UNITS],
         "additionalProperties": False,
