@@ -180,8 +180,8 @@ def test_the_calendar_day_rules_are_the_expected_ones() -> None:
     """Guards the shift test against a ruleset change that would leave it comparing nothing."""
     old = calendar_day_rules(ENGINE.book, WINDOWS[0][0], dt.date(2010, 12, 31))
     new = calendar_day_rules(ENGINE.book, WINDOWS[1][0], dt.date(2014, 3, 31))
-    assert {"visit.first", "review.first"} <= old
-    assert "visit.regular" not in old  # every 3 months after a foster placement's first year
+    # FSR 2002: six-weekly after a foster placement's first year too (three months only when long-term, set aside)
+    assert {"visit.first", "visit.regular", "review.first"} <= old
     assert {"visit.first", "visit.regular"} <= new
     assert not {"review.first", "care-plan.initial", "review.second", "return-interview.72h"} & new
 
