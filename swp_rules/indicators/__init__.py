@@ -5,13 +5,8 @@ and continuity, and contract KPIs, computed per reporting period from case event
 """
 
 from swp_rules.indicators.compute import IndicatorReport, IndicatorResult, compute_indicators
-from swp_rules.indicators.definitions import (
-    OUTCOMES,
-    IndicatorDefinition,
-    IndicatorRuleset,
-    known_indicators,
-    load_indicator_definitions,
-)
+from swp_rules.indicators.definitions import OUTCOMES, IndicatorDefinition, IndicatorRuleset
+from swp_rules.indicators.loading import known_indicators, load_indicator_definitions
 
 __all__ = [
     "OUTCOMES",

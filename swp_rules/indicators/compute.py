@@ -20,7 +20,8 @@ import attrs
 from swp_rules.engine import Engine, Evaluation, load_rulebook
 from swp_rules.engine.results import DutyRecord
 from swp_rules.engine.timeline import Timeline
-from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset, load_indicator_definitions
+from swp_rules.indicators.definitions import IndicatorDefinition, IndicatorRuleset
+from swp_rules.indicators.loading import load_indicator_definitions
 from swp_rules.indicators.measures import practice_at, practices_named, rule_selected, score
 from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.io.parts import available_jobs, check_inputs, read_grouped, run_in_parts, worth_splitting

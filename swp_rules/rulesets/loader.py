@@ -321,7 +321,7 @@ def _import_kinds() -> None:
     # The kinds register themselves when imported; import them here so any ruleset can be read.
     import importlib
 
-    for module in ("swp_rules.rulesets.duties", "swp_rules.indicators.definitions", "swp_rules.contracts.loader"):
+    for module in ("swp_rules.rulesets.duties", "swp_rules.indicators.language", "swp_rules.contracts.loader"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:  # a kind whose module is not installed is simply not offered

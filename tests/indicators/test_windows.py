@@ -17,7 +17,7 @@ from swp_rules.contracts.spend import PlacementCosts
 from swp_rules.engine import Engine
 from swp_rules.indicators import compute_indicators
 from swp_rules.indicators.compute import compute_windows
-from swp_rules.indicators.definitions import load_indicator_definitions
+from swp_rules.indicators.loading import load_indicator_definitions
 from swp_rules.io.events import load_records
 from swp_rules.periods import ReportingPeriod, parse_period
 

@@ -8,7 +8,7 @@ import pytest
 
 from swp_rules.contracts import load_contract
 from swp_rules.engine.rulebook import load_duty_ruleset
-from swp_rules.indicators.definitions import load_indicator_ruleset
+from swp_rules.indicators.loading import load_indicator_ruleset
 from swp_rules.rulesets.loader import RulesetError
 
 
