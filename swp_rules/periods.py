@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 import attrs
 
 from swp_rules import calendar
+from swp_rules.plain import PlainData
 
 _FY = re.compile(r"(?:FY)?(\d{4})[/-](\d{2}|\d{4})")
 
 
 @attrs.frozen(slots=True)
-class ReportingPeriod:
+class ReportingPeriod(PlainData):
     """A span of whole days, ``start`` and ``end`` both included."""
 
     start: dt.date
@@ -34,19 +34,6 @@ class ReportingPeriod:
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ReportingPeriod:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
     @classmethod
     def financial_year(cls, start_year: int) -> ReportingPeriod:

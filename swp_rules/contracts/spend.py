@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Protocol
 
 import attrs
 
@@ -20,10 +20,11 @@ from swp_rules.contracts.money import ZERO, to_pennies
 from swp_rules.engine.timeline import Timeline, sort_key
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
+from swp_rules.plain import PlainData
 
 
 @attrs.frozen
-class Spend:
+class Spend(PlainData):
     """Placement spend over a period: the amount, the children and placements it counts, and how many of those
     placements had no ``weekly_cost`` (counted as nothing)."""
 
@@ -31,19 +32,6 @@ class Spend:
     children: int = 0
     placements: int = 0
     uncosted: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Spend:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 class SpendSource(Protocol):

@@ -6,7 +6,6 @@ are exact and serialise as text (``0.75``, or ``2/3`` when they have no finite d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -15,6 +14,7 @@ import attrs
 
 from swp_rules.contracts.money import exact_text
 from swp_rules.periods import ReportingPeriod
+from swp_rules.plain import PlainData
 
 ROUNDING_RULE = (
     "Each computed amount (period fee, pot, amount earned, spend, bonus, deduction) is rounded half up to the penny "
@@ -23,7 +23,7 @@ ROUNDING_RULE = (
 
 
 @attrs.frozen
-class MeasureLine:
+class MeasureLine(PlainData):
     """One measure's value over its window and the fraction of the pot it earns on its scale."""
 
     measure: str
@@ -36,22 +36,9 @@ class MeasureLine:
     weight: Fraction
     reaches_lower: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> MeasureLine:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class OutcomeLine:
+class OutcomeLine(PlainData):
     """An outcome's pot, what it earned and what was withheld: ``paid + reduced == pot``."""
 
     outcome: str
@@ -65,22 +52,9 @@ class OutcomeLine:
     reaches_lower: bool
     explanation: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OutcomeLine:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class BonusLine:
+class BonusLine(PlainData):
     """The bonus from placement savings: ``min(cap, share × max(0, budget − spend))`` if the gateway is passed."""
 
     budget: Decimal
@@ -98,22 +72,9 @@ class BonusLine:
     uncosted_placements: int
     explanation: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BonusLine:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class DeductionLine:
+class DeductionLine(PlainData):
     """One service level in one month: met or missed, the deduction due and the deduction applied after caps."""
 
     service_level: str
@@ -131,22 +92,9 @@ class DeductionLine:
     capped_by: str | None
     explanation: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DeductionLine:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class PeriodStatement:
+class PeriodStatement(PlainData):
     """One settlement period: ``total = fixed_fee + outcomes_paid + bonus − deductions``, all sums of lines."""
 
     period: ReportingPeriod
@@ -163,22 +111,9 @@ class PeriodStatement:
     deductions_total: Decimal
     total: Decimal
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PeriodStatement:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class Totals:
+class Totals(PlainData):
     """Sums over the statement's periods."""
 
     fee: Decimal
@@ -190,22 +125,9 @@ class Totals:
     deductions: Decimal
     total: Decimal
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Totals:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class PaymentStatement:
+class PaymentStatement(PlainData):
     """A contract's payment statement for the settlement periods that overlap a requested period."""
 
     contract: str
@@ -219,19 +141,6 @@ class PaymentStatement:
     periods: tuple[PeriodStatement, ...]
     totals: Totals
     rounding: str = ROUNDING_RULE
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PaymentStatement:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 def _number(value: int | Fraction | None) -> int | str | None:

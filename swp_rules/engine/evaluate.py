@@ -15,10 +15,11 @@ from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.engine.rulebook import RuleBook, load_rulebook
 from swp_rules.engine.timeline import CANNOT_EVALUATE, Timeline, sort_key
 from swp_rules.model import Event, group_by_child
+from swp_rules.plain import PlainData
 
 
 @attrs.frozen
-class Evaluation:
+class Evaluation(PlainData):
     """The duties of every child as of a date: breaches, open obligations, and each duty's full record."""
 
     as_of: dt.date
@@ -50,19 +51,6 @@ class Evaluation:
         return attrs.evolve(self, breaches=tuple(b for b in self.breaches if keep(b.rule, b.basis)),
                             open=tuple(o for o in self.open if keep(o.rule, o.basis)),
                             records=tuple(r for r in self.records if keep(r.rule, r.basis)))
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 class Engine:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
+from swp_rules.plain import PlainData
 from swp_rules.rulesets.duties import Basis
 
 Status = Literal["met", "breached", "open", "lapsed"]
@@ -19,7 +19,7 @@ def _iso(value: Due | None) -> str | None:
 
 
 @attrs.frozen(slots=True)
-class DutyRecord:
+class DutyRecord(PlainData):
     """One obligation's life: when its clock started, when it fell due, and what became of it."""
 
     child: str
@@ -42,22 +42,9 @@ class DutyRecord:
     #: The id of the event that met the duty (on time or late), or ``None``.
     discharged_by: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DutyRecord:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen(slots=True)
-class Breach:
+class Breach(PlainData):
     """A duty not met on time (SPEC.md §2)."""
 
     child: str
@@ -76,22 +63,9 @@ class Breach:
         return cls(record.child, record.rule, record.due, record.met, record.days_late, record.citation,
                    record.evidence, record.explanation, basis=record.basis, discharged_by=record.discharged_by)
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Breach:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen(slots=True)
-class Obligation:
+class Obligation(PlainData):
     """A duty not yet due (SPEC.md §2: ``status: open``)."""
 
     child: str
@@ -108,37 +82,11 @@ class Obligation:
         return cls(record.child, record.rule, record.due, record.citation, record.evidence, record.explanation,
                    basis=record.basis)
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Obligation:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class ChildNote:
+class ChildNote(PlainData):
     """Something about a child's record that limits what could be evaluated (no date of birth, an event outside
     a period of care, a structural problem in an SSDA903 return)."""
 
     child: str
     note: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ChildNote:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)

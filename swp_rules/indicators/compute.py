@@ -27,6 +27,7 @@ from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.io.parts import available_jobs, check_inputs, read_grouped, run_in_parts, worth_splitting
 from swp_rules.model import Event, group_by_child
 from swp_rules.periods import ReportingPeriod
+from swp_rules.plain import PlainData
 from swp_rules.rulesets.suggest import did_you_mean
 from swp_rules.text import percent_text, rounded_text
 
@@ -42,7 +43,7 @@ def display(value: Fraction | None, measure: str, places: int = 1) -> str:
 
 
 @attrs.frozen
-class IndicatorResult:
+class IndicatorResult(PlainData):
     """One indicator for one period, overall (``practice`` None) or for one practice.
 
     ``value`` is ``numerator / denominator`` exactly (``None`` when the denominator is 0). For a proportion the
@@ -64,22 +65,9 @@ class IndicatorResult:
     measure: Literal["proportion", "mean"] = "proportion"
     unit: Literal["children", "duties"] = "children"
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IndicatorResult:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
 
 @attrs.frozen
-class IndicatorReport:
+class IndicatorReport(PlainData):
     """Every indicator computed for a period, and the rulesets (ids, versions, content hashes) used."""
 
     period: ReportingPeriod
@@ -94,19 +82,6 @@ class IndicatorReport:
 
     def practices(self) -> tuple[str, ...]:
         return tuple(sorted({r.practice for r in self.results if r.practice is not None}))
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IndicatorReport:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 class _Lazy:

@@ -21,6 +21,7 @@ import attrs
 from swp_rules.io.csvrecords import csv_records
 from swp_rules.io.decode import decode_event
 from swp_rules.model import MAX_DEPTH, Event, RecordError
+from swp_rules.plain import PlainData
 
 #: The longest line a reader accepts; a longer one is rejected and skipped (corrupt or unterminated record).
 MAX_LINE_BYTES: Final = 1 << 20
@@ -32,7 +33,7 @@ class InputError(Exception):
 
 
 @attrs.frozen(slots=True)
-class Rejection:
+class Rejection(PlainData):
     """A record that was not evaluated, and why."""
 
     source: str
@@ -45,19 +46,6 @@ class Rejection:
     def location(self) -> str:
         return f"{self.source}:{self.line}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Rejection:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
     def __str__(self) -> str:
         what = f" (id {self.id})" if self.id else ""
         field = f"{self.field}: " if self.field else ""
@@ -65,7 +53,7 @@ class Rejection:
 
 
 @attrs.define(slots=True)
-class InputCounts:
+class InputCounts(PlainData):
     """How many records were read, and what became of them."""
 
     read: int = 0
@@ -78,19 +66,6 @@ class InputCounts:
         self.evaluated += other.evaluated
         self.duplicates += other.duplicates
         self.rejected += other.rejected
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> InputCounts:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 def _parse_constant(name: str) -> Any:

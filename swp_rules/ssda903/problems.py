@@ -3,10 +3,11 @@ the history) and counts per table (rows read = converted + rejected)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
+
+from swp_rules.plain import PlainData
 
 #: ``rejected``: a row not converted. ``structural``: the return breaks a 903 structural rule
 #: (csc-validator-be-903, docs/ssda903.md).
@@ -22,7 +23,7 @@ UNEVALUABLE: Final = frozenset({"rejected", "structural", "incomplete"})
 
 
 @attrs.frozen(slots=True)
-class Problem:
+class Problem(PlainData):
     """One problem, located: the table, the file, its line (1 is the header row), the column, and the reason."""
 
     kind: ProblemKind
@@ -33,19 +34,6 @@ class Problem:
     reason: str
     child: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Problem:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
-
     def __str__(self) -> str:  # no child identifier: safe for logs
         where = f"{self.file}:{self.row}" if self.row is not None else self.file
         column = f" {self.column}:" if self.column else ""
@@ -53,7 +41,7 @@ class Problem:
 
 
 @attrs.define(slots=True)
-class TableCounts:
+class TableCounts(PlainData):
     """One table's rows: ``read = converted + rejected``; ``events`` the events its rows became (before the returns
     are merged: a row another return repeats is converted in both)."""
 
@@ -62,19 +50,6 @@ class TableCounts:
     converted: int = 0
     rejected: int = 0
     events: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-ready plain data (``swp_rules.report.convert``)."""
-        from swp_rules.report.convert import unstructure
-
-        return unstructure(self)  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TableCounts:
-        """Read back what ``to_dict`` wrote."""
-        from swp_rules.report.convert import structure
-
-        return structure(data, cls)
 
 
 class RowError(ValueError):
