@@ -2,8 +2,9 @@
 
 A duty's clock starts on a day (and, for a deadline in hours, at an instant) named in words for the explanation
 ("the child became looked after", "the last visit"); the events that started it are its evidence; only events from
-``window_from`` on may discharge it, and none after the end of its scope (the period of care, the placement) or after
-the birthday its rule runs ``until``. A recurring duty restarts its clock from the event that discharged it.
+``window_from`` on may discharge it, none after the end of its scope (the period of care, the placement; an event on
+the day it ended still counts) and none on or after the birthday it runs ``until``. A recurring duty restarts its
+clock from the event that discharged it.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ class Clock:
     window_from: int
     #: The day the duty's scope (period of care, placement) ended, if it has; no event after it discharges.
     scope_end: dt.date | None
-    #: The birthday at which the rule stops (``until_age``), if known.
+    #: The birthday on which the duty stops, if known: the 18th for a duty owed to a looked-after child (a child is a
+    #: person under 18), or the rule's ``until_age``, whichever comes first. From that day (the birthday itself
+    #: included: Family Law Reform Act 1969 s.9) no event meets the duty or restarts it.
     until: dt.date | None = None
+    #: The age ``until`` is the birthday of.
+    age: int | None = None
 
     @property
     def ends(self) -> dt.date | None:
@@ -43,6 +48,17 @@ class Clock:
         if self.scope_end is None or self.until is None:
             return self.scope_end or self.until
         return min(self.scope_end, self.until)
+
+    def counts(self, day: dt.date) -> bool:
+        """Whether an event on ``day`` may discharge the duty: not after its scope ended, not from its ``until``
+        birthday on."""
+        return (self.scope_end is None or day <= self.scope_end) and (self.until is None or day < self.until)
+
+    def bounded(self, until: dt.date, age: int) -> Clock:
+        """The clock stopping at the ``age`` birthday ``until``, if that comes before the one it stops at."""
+        if self.until is not None and self.until <= until:
+            return self
+        return attrs.evolve(self, until=until, age=age)
 
     def start_for(self, due: Due) -> Due:
         """The clock's start as a record shows it: an instant when the deadline is one."""

@@ -27,7 +27,7 @@ from swp_rules.engine.matcher import Matcher
 from swp_rules.engine.occurrences import Occurrence, occurrences, since_last_care
 from swp_rules.engine.results import Due, DutyRecord
 from swp_rules.engine.rulebook import RuleBook
-from swp_rules.engine.timeline import Timeline
+from swp_rules.engine.timeline import ADULT_AGE, Timeline
 from swp_rules.model import Event
 from swp_rules.rulesets.duties import Deadline, Discharge, DutyRule, Trigger
 from swp_rules.text import long_date
@@ -53,7 +53,7 @@ def _due_day(due: Due) -> dt.date:
     return due.date() if isinstance(due, dt.datetime) else due
 
 
-def settle(rule: DutyRule, clock: Clock, due: Due, found: Found | None, *, as_of: dt.date) -> Outcome:
+def settle(clock: Clock, due: Due, found: Found | None, *, as_of: dt.date) -> Outcome:
     """What became of one obligation as of ``as_of``: met (on time or late) by ``found``, lapsed when its scope or
     its ``until`` birthday came first, breached once its due date has passed, open before."""
     due_day = _due_day(due)
@@ -71,20 +71,21 @@ def settle(rule: DutyRule, clock: Clock, due: Due, found: Found | None, *, as_of
         return Outcome("met" if on_time else "breached", start, due, met=met, days_late=days_late,
                        by=(event, discharge))
     if ends is not None and ends <= due_day:
-        return Outcome("lapsed", start, due, ended=ends, reason=_age_reason(rule, clock, ends))
+        return Outcome("lapsed", start, due, ended=ends, reason=_age_reason(clock, ends))
     if due_day < as_of:
         last = min(as_of, ends) if ends is not None else as_of
         return Outcome("breached", start, due, days_late=(last - due_day).days, ended=ends,
-                       reason=_age_reason(rule, clock, ends))
+                       reason=_age_reason(clock, ends))
     return Outcome("open", start, due)
 
 
-def _age_reason(rule: DutyRule, clock: Clock, ended: dt.date | None) -> str | None:
-    """``the child turned 18 on Sat 1 Jun 2013`` when the rule's ``until`` birthday, not its scope, ended it."""
+def _age_reason(clock: Clock, ended: dt.date | None) -> str | None:
+    """``the child turned 18 on Sat 1 Jun 2013`` when the clock's ``until`` birthday ended the duty (a recorded end
+    of care on that birthday too: the child had stopped being a child)."""
     until, scope_end = clock.until, clock.scope_end
-    if ended is None or until is None or ended != until or (scope_end is not None and until >= scope_end):
+    if ended is None or until is None or ended != until or (scope_end is not None and until > scope_end):
         return None
-    return f"the child turned {rule.until_age} on {long_date(until)}"
+    return f"the child turned {clock.age} on {long_date(until)}"
 
 
 class ChildEvaluator:
@@ -190,20 +191,24 @@ class _Run:
         window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
         if rule.accept_before and rule.clock_from == "period_start" and period is not None:
             window_from = since_last_care(self.timeline, period)
-        return Clock(day=day, instant=instant, label=clock_label(rule, event, label), evidence=occurrence.evidence,
-                     window_from=window_from, scope_end=scope_end)
+        clock = Clock(day=day, instant=instant, label=clock_label(rule, event, label), evidence=occurrence.evidence,
+                      window_from=window_from, scope_end=scope_end)
+        adult = self.timeline.adult_from
+        if rule.scope in ("period", "placement") and adult is not None:
+            clock = clock.bounded(adult, ADULT_AGE)  # owed to a looked-after child: only while a child
+        return clock
 
     def _bounded(self, rule: DutyRule, clock: Clock) -> Clock | None:
         """The clock with the birthday ``rule`` runs until (``until_age``), or ``None`` when the duty is not owed:
         the clock starts on or after that birthday, or a duty after care that runs to an age has no birth date to
         place it. In care, an unknown birth date leaves the duty to run until the period of care ends."""
         if rule.until_age is None:
-            return clock
+            return None if clock.until is not None and clock.day >= clock.until else clock
         dob = self.timeline.dob
         if dob is None:
             return None if rule.scope in ("after_care", "child") else clock
-        until = calendar.birthday(dob, rule.until_age)
-        return None if clock.day >= until else attrs.evolve(clock, until=until)
+        bounded = clock.bounded(calendar.birthday(dob, rule.until_age), rule.until_age)
+        return None if bounded.until is not None and clock.day >= bounded.until else bounded
 
     def _applies(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> bool:
         """Whether ``rule``'s ``applies`` condition holds on the day its clock starts."""
@@ -219,7 +224,7 @@ class _Run:
         deadline = self._deadline(rule, clock, occurrence)
         due = _due(deadline, clock)
         found = self._discharge(rule, clock, occurrence)
-        outcome = settle(rule, clock, due, found, as_of=self.as_of)
+        outcome = settle(clock, due, found, as_of=self.as_of)
         if not (self.reported_only and outcome.status in ("met", "lapsed")):
             self.out.append(self._record(rule, deadline, clock, outcome))
         return found
@@ -267,7 +272,7 @@ class _Run:
                 if best is not None and index >= best[0]:
                     break
                 event = timeline.events[index]
-                if clock.scope_end is not None and event.date > clock.scope_end:
+                if not clock.counts(event.date):
                     break
                 if used is not None and index in used:
                     continue

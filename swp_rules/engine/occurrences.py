@@ -88,14 +88,16 @@ def occurrences(timeline: Timeline, trigger: Trigger, *, as_of: dt.date,
         yield from _care_endings(timeline)
     elif kind == "leaving_care_eligible":
         if eligible_on is not None:
-            yield from _on_day(timeline, eligible_on, on_the_day_counts=False)
+            yield from _on_day(timeline, eligible_on, timeline.period_on(eligible_on), on_the_day_counts=False)
     elif kind == "birthday":
         assert trigger.age is not None
         if timeline.dob is not None:
             day = calendar.birthday(timeline.dob, trigger.age)
             if day <= as_of:
-                # the window opens on the birthday itself: something done that day counts
-                yield from _on_day(timeline, day, on_the_day_counts=True)
+                # the window opens on the birthday itself: something done that day counts. On the 18th birthday the
+                # period the record left running has just ended: the moment belongs to it.
+                holder = timeline.period_on(day) or timeline.aged_out_on(day)
+                yield from _on_day(timeline, day, holder, on_the_day_counts=True)
     elif kind == "event":
         assert trigger.event is not None
         yield from _events(timeline, trigger.event)
@@ -141,10 +143,10 @@ def _care_endings(timeline: Timeline) -> Iterator[Occurrence]:
                              event=period.end_event)
 
 
-def _on_day(timeline: Timeline, day: dt.date, *, on_the_day_counts: bool) -> Iterator[Occurrence]:
-    """A moment on ``day`` within a period of care that no event marks (eligibility, a birthday); with
+def _on_day(timeline: Timeline, day: dt.date, holder: Period | None, *,
+            on_the_day_counts: bool) -> Iterator[Occurrence]:
+    """A moment on ``day`` within the period of care ``holder`` that no event marks (eligibility, a birthday); with
     ``on_the_day_counts``, events of that day come after it."""
-    holder = timeline.period_on(day)
     if holder is None:
         return
     dates = [e.date for e in timeline.events]

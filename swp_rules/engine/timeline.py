@@ -3,6 +3,14 @@
 Periods of care run from ``looked_after_started`` to ``looked_after_ended``; a placement runs from its
 ``placement_started`` to the next one, its ``placement_ended`` or the end of care, whichever comes first. A period or
 placement that ends on day E covers the days before E; events on day E still count as done within it.
+
+**Looked after on a date** (``Timeline.period_on``, the one notion the duty engine and the indicators share): a child
+is looked after only while under 18 (Children Act 1989 s.105(1)), and a person attains an age at the start of the
+anniversary of the birth (Family Law Reform Act 1969 s.9). So a period of care ends at the 18th birthday at the latest,
+whatever the record says: a period the record leaves running is closed on the birthday (``Period.aged_out``), and on
+the birthday itself the young person is no longer looked after. A record that contradicts itself (an event of care
+before any period of care began, a period ending before it began or ending when none is running, a period starting
+on or after the 18th birthday) is a problem of the record: the child cannot be evaluated (docs/duties.md).
 """
 
 from __future__ import annotations
@@ -23,6 +31,20 @@ from swp_rules.model import Event
 RECORD_PROBLEM: Final = "record_problem"
 #: How the note for such a child begins.
 CANNOT_EVALUATE: Final = "timeliness cannot be evaluated"
+
+#: A child is a person under this age (Children Act 1989 s.105(1)): the definition the whole engine rests on, not a
+#: timescale. Care ends on this birthday at the latest; the leaving-care duties take over.
+ADULT_AGE: Final = 18
+
+#: Events that happen only while a child is looked after: dated before any period of care began, they contradict it.
+_ONLY_IN_CARE: Final = frozenset({"placement_started", "placement_ended", "legal_status_changed", "looked_after_ended",
+                                  "review"})
+#: Events that say the child is in care on their date: outside any period of care (before the 18th birthday), they
+#: contradict the record of when care began and ended.
+_CLAIM_CARE: Final = frozenset({"placement_started", "legal_status_changed", "looked_after_ended"})
+#: Events that start or change care: on the 18th birthday they show the record running on past childhood (an end of
+#: care or of a placement recorded on the birthday still ends the period that day).
+_STARTING: Final = frozenset({"looked_after_started", "placement_started", "legal_status_changed"})
 
 #: Order of event types within one day, so that care starts before a placement and ends after everything else.
 _RANK: Final[Mapping[str, int]] = {
@@ -72,6 +94,8 @@ class Period:
     status_dates: list[dt.date] = attrs.field(factory=list)
     statuses: list[str] = attrs.field(factory=list)
     review_dates: list[dt.date] = attrs.field(factory=list)
+    #: The period ended on the 18th birthday because the child stopped being a child, not by a recorded end of care.
+    aged_out: bool = False
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
@@ -108,19 +132,27 @@ class Timeline:
         positions: dict[str, list[int]] = {}
         periods: list[Period] = []
         timeline = cls(child, ordered, periods, positions)
+        dobs = [e.fields["dob"] for e in ordered if e.type == "child"]
+        adult = calendar.birthday(dobs[-1], ADULT_AGE) if dobs else None
         current: Period | None = None
         for index, event in enumerate(ordered):
             positions.setdefault(event.type, []).append(index)
             kind = event.type
             problem = event.fields.get(RECORD_PROBLEM)
             if problem:
-                timeline.problems.append(str(problem))
-                timeline.anomalies.append(f"{CANNOT_EVALUATE}: {problem}")
+                timeline.problem(str(problem))
+            if current is not None and adult is not None and _past_childhood(event, adult):
+                _close(current, adult, index, None)
+                current.aged_out, current = True, None
             if kind == "child":
                 timeline.dob = event.fields["dob"]
                 timeline.sex = event.fields.get("sex", timeline.sex)
                 timeline.uasc = bool(event.fields.get("uasc", timeline.uasc))
             elif kind == "looked_after_started":
+                if adult is not None and event.date >= adult:
+                    timeline.problem(f"a period of care starts on {event.date}, on or after the 18th birthday "
+                                     f"({adult}): a person of 18 is not a child (Children Act 1989 s.105(1))")
+                    continue
                 if current is not None:
                     timeline.anomalies.append(f"a period of care started on {event.date} before the last one ended")
                     _close(current, event.date, index, None)
@@ -129,8 +161,7 @@ class Timeline:
                 current.statuses.append(event.fields["legal_status"])
                 periods.append(current)
             elif current is None:
-                if kind in ("placement_started", "legal_status_changed", "looked_after_ended", "placement_ended"):
-                    timeline.anomalies.append(f"a {kind} event on {event.date} falls outside any period of care")
+                timeline._outside_care(event, adult)
             elif kind == "legal_status_changed":
                 current.status_dates.append(event.date)
                 current.statuses.append(event.fields["legal_status"])
@@ -144,13 +175,53 @@ class Timeline:
                     last = current.placements[-1]
                     last.end, last.end_index = event.date, index
             elif kind == "review":
-                current.review_dates.append(event.date)
+                if adult is None or event.date < adult:
+                    current.review_dates.append(event.date)
             elif kind == "looked_after_ended":
                 _close(current, event.date, index, event)
                 current = None
+        if current is not None and adult is not None:
+            _close(current, adult, len(ordered), None)
+            current.aged_out = True
         return timeline
 
+    def problem(self, reason: str) -> None:
+        """Record that the record cannot be evaluated, and why (a note beginning ``CANNOT_EVALUATE``)."""
+        self.problems.append(reason)
+        self.anomalies.append(f"{CANNOT_EVALUATE}: {reason}")
+
+    def _outside_care(self, event: Event, adult: dt.date | None) -> None:
+        """An event while no period of care is running: a contradiction when it is an event of care before any
+        period began, or one that says the child is in care (a placement, a legal status, an end of care) between
+        periods; after the 18th birthday, or a placement's end recorded after care ended, only a note."""
+        kind, day = event.type, event.date
+        if adult is not None and day >= adult:
+            if kind in _ONLY_IN_CARE - {"review"}:
+                self.anomalies.append(f"a {kind} event on {day} comes on or after the 18th birthday ({adult}): "
+                                      "care had ended (Children Act 1989 s.105(1))")
+        elif not self.periods and kind in _ONLY_IN_CARE:
+            self.problem(f"a {kind} event on {day} comes before any period of care began")
+        elif kind in _CLAIM_CARE:
+            self.problem(f"a {kind} event on {day} falls outside any period of care")
+        elif kind == "placement_ended":
+            self.anomalies.append(f"a {kind} event on {day} falls outside any period of care")
+
+    @property
+    def adult_from(self) -> dt.date | None:
+        """The 18th birthday: from that day the young person is not a child and not looked after (``None`` without
+        a date of birth)."""
+        return calendar.birthday(self.dob, ADULT_AGE) if self.dob is not None else None
+
+    def aged_out_on(self, day: dt.date) -> Period | None:
+        """The period of care the record left running that ended on ``day`` because it was the 18th birthday."""
+        for period in self.periods:
+            if period.aged_out and period.end == day:
+                return period
+        return None
+
     def period_on(self, day: dt.date) -> Period | None:
+        """The period of care the child is looked after in on ``day``, or ``None``: never on or after the 18th
+        birthday (the one notion of "looked after on a date", shared by the duty engine and the indicators)."""
         for period in reversed(self.periods):
             if period.start <= day:
                 return period if period.covers(day) else None
@@ -248,3 +319,10 @@ def _close(period: Period, day: dt.date, index: int, event: Event | None) -> Non
     if period.placements and period.placements[-1].end is None:
         period.placements[-1].end = day
         period.placements[-1].end_index = index
+
+
+def _past_childhood(event: Event, adult: dt.date) -> bool:
+    """Whether ``event`` shows the record running on after the 18th birthday ``adult``: anything dated after it, or
+    on the day an event that would start or change care (an end of care or of a placement recorded on the birthday
+    still ends the period that day)."""
+    return event.date > adult or (event.date == adult and event.type in _STARTING)
