@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from swp_rules import calendar
 from swp_rules.indicators import compute_indicators
-from swp_rules.indicators.definitions import load_indicator_definitions
+from swp_rules.indicators.loading import load_indicator_definitions
 from swp_rules.io.events import load_records
 from swp_rules.periods import ReportingPeriod
 
