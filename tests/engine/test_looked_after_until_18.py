@@ -38,6 +38,7 @@ def test_in_care_rules_are_found() -> None:
     assert "personal-adviser.visit" not in IN_CARE
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(past_eighteen())
 def test_no_in_care_duty_falls_due_or_is_met_on_or_after_the_18th_birthday(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from adulthood import eighteenth, past_eighteen
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ def test_the_cohorts_that_ask_for_care_are_found() -> None:
     assert DEFINITIONS["KPI-visits-on-time"].cohort.looked_after_in_period
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(past_eighteen(), st.integers(2011, 2014))
 def test_no_indicator_cohort_counts_an_adult_as_looked_after(case: tuple[list[dict[str, Any]], dt.date],
