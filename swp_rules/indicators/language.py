@@ -24,19 +24,8 @@ from swp_rules.indicators.definitions import (
     Measure,
     Window,
 )
-from swp_rules.model import EVENT_TYPES
-from swp_rules.rulesets import conditions as cond
-from swp_rules.rulesets.duties import Condition, event_field_types
-from swp_rules.rulesets.loader import (
-    MAX_WHOLE,
-    Node,
-    SourceFile,
-    parse_in_force,
-    parse_parameters,
-    register_kind,
-    resolve,
-)
-from swp_rules.rulesets.suggest import did_you_mean
+from swp_rules.rulesets.duties import condition, event_field_types, event_type
+from swp_rules.rulesets.loader import MAX_WHOLE, Node, SourceFile, parse_in_force, read_heading, register_kind, resolve
 
 _TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_force", "parameters", "notes",
                     "indicators")
@@ -100,22 +89,12 @@ class _Context:
 
 
 def _event_match(node: Node, ctx: _Context) -> EventMatch | None:
-    event = node["event"].string()
+    event = event_type(node["event"])
     if event is None:
         return None
-    if event not in EVENT_TYPES:
-        node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
+    when = condition(node["when"], event_field_types(event)) if node.has("when") else None
+    if node.has("when") and when is None:
         return None
-    when: Condition | None = None
-    if node.has("when"):
-        text = node["when"].string()
-        if text is not None:
-            try:
-                when = Condition.parse(text, event_field_types(event))
-            except cond.ConditionError as exc:
-                where = f" (column {exc.column})" if exc.column else ""
-                node["when"].fail(f"{exc}{where}")
-                return None
     return EventMatch(event, when)
 
 
@@ -322,19 +301,13 @@ def _indicator(node: Node, ruleset: IndicatorRuleset, ctx: _Context,
 def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = None) -> IndicatorRuleset:
     """Check an indicators file and build its definitions; problems are recorded on the source's node."""
     root = source.root
-    root.keys_allowed(_TOP_KEYS)
-    ruleset_id = root["ruleset"].string() or ""
-    version = str(root["version"].string() or "")
-    title = root["title"].string() or ""
+    head = read_heading(source, _TOP_KEYS, overrides)
     start, end = parse_in_force(root["in_force"], (None, None)) if root.has("in_force") else (None, None)
-    parameters = parse_parameters(root["parameters"])
-    for name, value in (overrides or {}).items():
-        if name in parameters:
-            parameters[name] = value
-    if parameters.get("duration_counting", "inclusive") not in ("inclusive", "exclusive"):
+    if head.parameters.get("duration_counting", "inclusive") not in ("inclusive", "exclusive"):
         root["parameters"].fail("duration_counting must be inclusive or exclusive")
-    ctx = _Context(parameters)
-    ruleset = IndicatorRuleset(ruleset_id, version, title, source.sha256, str(source.path), parameters, ())
+    ctx = _Context(head.parameters)
+    ruleset = IndicatorRuleset(head.id, head.version, head.title, source.sha256, str(source.path), head.parameters,
+                               ())
     found: list[IndicatorDefinition] = []
     items = root["indicators"]
     if not isinstance(items.value, list) or not items.value:

@@ -20,7 +20,7 @@ from swp_rules.rulesets.loader import (
     Node,
     SourceFile,
     parse_in_force,
-    parse_parameters,
+    read_heading,
     register_kind,
     resolve,
 )
@@ -227,7 +227,17 @@ def _amount(node: Node, parameters: Mapping[str, Any]) -> int | None:
     return node.integer(minimum=0)
 
 
-def _condition(node: Node, types: Mapping[str, type]) -> Condition | None:
+def event_type(node: Node) -> str | None:
+    """An event type named in a ruleset (``event: visit``); an unknown one is a problem, with a suggestion."""
+    event = node.string()
+    if event is not None and event not in EVENT_TYPES:
+        node.fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
+        return None
+    return event
+
+
+def condition(node: Node, types: Mapping[str, type]) -> Condition | None:
+    """A condition in the condition language over fields of the given types; an error names its column."""
     text = node.string()
     if text is None:
         return None
@@ -248,7 +258,7 @@ def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = F
         node.fail(f"needs exactly one of {', '.join(UNITS)}")
         return None
     amount = _amount(node[units[0]], parameters)
-    when = _condition(node["when"], DUTY_FACTS) if node.has("when") else None
+    when = condition(node["when"], DUTY_FACTS) if node.has("when") else None
     citation = node["citation"].string(required=False)
     read_at = _choice(node["conditions_at"], ("clock_start", "due_date"), "clock_start", parameters) \
         if node.has("conditions_at") else None
@@ -272,10 +282,7 @@ def _trigger(node: Node) -> Trigger | None:
         return None
     if node.has("event"):
         node.keys_allowed(("event",))
-        event = node["event"].string()
-        if event is not None and event not in EVENT_TYPES:
-            node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
-            return None
+        event = event_type(node["event"])
         return Trigger("event", event=event) if event else None
     if node.has("birthday"):
         node.keys_allowed(("birthday",))
@@ -298,21 +305,16 @@ def _trigger(node: Node) -> Trigger | None:
 
 def _discharge(node: Node) -> Discharge | None:
     if isinstance(node.value, str):
-        if node.value not in EVENT_TYPES:
-            node.fail(f"unknown event type {node.value!r}{did_you_mean(node.value, EVENT_TYPES)}")
-            return None
-        return Discharge(node.value)
+        named = event_type(node)
+        return Discharge(named) if named else None
     if not node.mapping():
         return None
     node.keys_allowed(("event", "when", "refers_to", "because"))
-    event = node["event"].string()
+    event = event_type(node["event"])
     if event is None:
         return None
-    if event not in EVENT_TYPES:
-        node["event"].fail(f"unknown event type {event!r}{did_you_mean(event, EVENT_TYPES)}")
-        return None
     types = event_field_types(event)
-    when = _condition(node["when"], types) if node.has("when") else None
+    when = condition(node["when"], types) if node.has("when") else None
     refers_to = node["refers_to"].string(required=False)
     if refers_to is not None and refers_to not in EVENT_TYPES[event]:
         node["refers_to"].fail(f"{event} events have no field {refers_to!r}")
@@ -362,7 +364,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
     basis_note = node["basis_note"].string(required=False)
     start, end = parse_in_force(node["in_force"], default_force, required=True)
     trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
-    applies = _condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
+    applies = condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
     accept_before = node["accept_before"].boolean()
     deadline_node = node["deadline"]
     deadlines: list[Deadline] = []
@@ -449,17 +451,12 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
 def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None) -> DutyRuleset:
     """Check a duties file and build its rules; problems are recorded on the source's node."""
     root = source.root
-    root.keys_allowed(_TOP_KEYS)
-    ruleset_id = root["ruleset"].string() or ""
-    version = str(root["version"].string() or "")
-    title = root["title"].string() or ""
+    head = read_heading(source, _TOP_KEYS, overrides)
     instrument = root["instrument"].string(required=False) or ""
     start, end = parse_in_force(root["in_force"], (None, None))
-    parameters = parse_parameters(root["parameters"])
-    for name, value in (overrides or {}).items():
-        if name in parameters:
-            parameters[name] = value
-    ruleset = DutyRuleset(ruleset_id, version, title, instrument, source.sha256, str(source.path), parameters, ())
+    parameters = head.parameters
+    ruleset = DutyRuleset(head.id, head.version, head.title, instrument, source.sha256, str(source.path), parameters,
+                          ())
     parsed: list[tuple[DutyRule, Node]] = []
     rules_node = root["rules"]
     if not isinstance(rules_node.value, list) or not rules_node.value:

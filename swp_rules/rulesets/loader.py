@@ -413,6 +413,27 @@ def parse_in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
     return start, end
 
 
+@attrs.frozen
+class Heading:
+    """What every duties and indicators file opens with: its id, version and title, and its parameters with the
+    caller's overrides applied (``--param``; only declared parameters can be set)."""
+
+    id: str
+    version: str
+    title: str
+    parameters: dict[str, Any]
+
+
+def read_heading(source: SourceFile, keys: Sequence[str], overrides: Mapping[str, Any] | None) -> Heading:
+    """Check the top-level ``keys`` of ``source`` and read its heading; problems are recorded on its root."""
+    root = source.root
+    root.keys_allowed(keys)
+    ident, version, title = root["ruleset"].string(), root["version"].string(), root["title"].string()
+    parameters = parse_parameters(root["parameters"])
+    parameters.update((k, v) for k, v in (overrides or {}).items() if k in parameters)
+    return Heading(ident or "", str(version or ""), title or "", parameters)
+
+
 def parse_parameters(node: Node) -> dict[str, Any]:
     """A ruleset's ``parameters``: each a mapping with a ``value`` (and optional ``choices``, ``meaning``,
     ``citation``); a value outside its declared choices is an error."""
