@@ -34,7 +34,7 @@ from typing import Any, Final
 import attrs
 
 from swp_rules.engine.evaluate import Engine, Keep, _assemble
-from swp_rules.engine.parallel import FilesEvaluation
+from swp_rules.engine.parallel import FilesEvaluation, as_of_or_latest
 from swp_rules.engine.results import ChildNote, DutyRecord
 from swp_rules.indicators.compute import FilesIndicators, _merge, _prepare, _report, _tally, _until
 from swp_rules.io.events import (
@@ -311,7 +311,7 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     with connect(address) as client:
         first = None if _has_folder(paths) else _first_round(client, paths, parts, ship)
         if first is not None:
-            day = _as_of(as_of, first.latest)
+            day = as_of_or_latest(as_of, first.latest)
             job = (chosen, values, matcher, tuple(families), tuple(bases))
             futures = [client.submit(_evaluate_part, f, job, keep, day, pure=False) for f in first.futures]
             answers = client.gather(futures)
@@ -324,7 +324,7 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
             rejected, counts = _merge_input([(a[4], a[5]) for a in answers])
             return FilesEvaluation(evaluation, rejected, counts, len(answers))
     grouped = read_grouped(paths)
-    day = _as_of(as_of, grouped.latest)
+    day = as_of_or_latest(as_of, grouped.latest)
     evaluation = Engine(book, matcher).evaluate_grouped(grouped.by_child, day, keep=keep, release=True)
     return FilesEvaluation(evaluation, grouped.rejected, grouped.counts, 1)
 
@@ -338,14 +338,6 @@ def _raise_failed(answers: Sequence[Any]) -> None:
     for answer in answers:
         if answer[0] != "ok":
             raise DistributedError(f"a worker failed ({answer[1]})")
-
-
-def _as_of(as_of: dt.date | None, latest: dt.date | None) -> dt.date:
-    if as_of is not None:
-        return as_of
-    if latest is None:
-        raise ValueError("an as-of date is needed when the input holds no events")
-    return latest
 
 
 # ------------------------------------------------------------------------------------------------------ indicators
@@ -398,4 +390,3 @@ def compute_files(address: Any, paths: Sequence[str | Path], period: ReportingPe
     overall, by_practice = _tally(_until(grouped.by_child, period.end), period, chosen, child_records)
     return FilesIndicators(_report(period, chosen, overall, by_practice, described), grouped.rejected,
                            grouped.counts, 1)
-

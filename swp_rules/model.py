@@ -328,20 +328,15 @@ def _not_a_choice(name: str, spec: FieldSpec, shown: Any) -> RecordError:
     return RecordError(name, f"must be one of {', '.join(map(str, spec.choices))}{got}")
 
 
+#: JSON's names of the types a field may hold, ``bool`` before ``int`` (a boolean is an int in Python).
+_JSON_TYPES: Final[tuple[tuple[type | tuple[type, ...], str], ...]] = (
+    (type(None), "null"), (bool, "a boolean"), ((int, Decimal, float), "a number"), (str, "a string"),
+    (list, "an array"), (dict, "an object"),
+)
+
+
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | Decimal | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a Python {type(value).__name__}"
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), f"a Python {type(value).__name__}")
 
 
 def _describe(value: Any) -> str:

@@ -33,22 +33,13 @@ from swp_rules.rulesets.loader import (
     find_ruleset_file,
     parse_file,
     read_yaml,
+    ruleset_summary,
     rulesets_root,
     shipped_files,
     shipped_id,
 )
 from swp_rules.rulesets.selection import expand, shipped_groups
 from swp_rules.rulesets.suggest import did_you_mean
-
-
-def _summary(ruleset: Any) -> dict[str, Any]:
-    described: dict[str, Any] = ruleset.describe() if hasattr(ruleset, "describe") else {}
-    described.setdefault("id", getattr(ruleset, "id", ""))
-    described["title"] = getattr(ruleset, "title", "")
-    rules = getattr(ruleset, "rules", None)
-    if rules is not None:
-        described["rules"] = len(rules)
-    return described
 
 
 @click.group("rulesets")
@@ -63,7 +54,7 @@ def list_command(fmt: str | None, output: Path | None) -> int:
     rows: list[dict[str, Any]] = []
     for path in shipped_files():
         try:
-            rows.append(_summary(parse_file(path, shipped_id(path) + path.suffix)))
+            rows.append(ruleset_summary(parse_file(path, shipped_id(path) + path.suffix)))
         except RulesetError as exc:
             rows.append({"id": shipped_id(path), "kind": "invalid", "title": str(exc.problems[0])})
     groups = shipped_groups()
@@ -107,7 +98,7 @@ def show_command(*, ruleset_id: str, params: tuple[str, ...], fmt: str | None, o
     ruleset = parse_file(path, display)
     if parameters:
         check_parameters_used(parameters, [{"id": getattr(ruleset, "id", "")}])
-    summary = _summary(ruleset)
+    summary = ruleset_summary(ruleset)
     kind = str(summary.get("kind", ""))
     declared = written.parameters(source, used)
     items = written.items(source, kind) if kind in written.ITEMS else []

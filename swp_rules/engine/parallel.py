@@ -63,20 +63,21 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
             evaluation = engine.evaluate_grouped(by_child, day, keep=keep, release=True)
             return list(evaluation.records), list(evaluation.notes), evaluation.children
 
-        run = run_in_parts(paths, workers, work, lambda latest: _as_of(as_of, latest))
+        run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest))
         if run is not None:
-            day = _as_of(as_of, run.latest)
+            day = as_of_or_latest(as_of, run.latest)
             records = list(heapq.merge(*(r[0] for r in run.results), key=lambda r: r.child))
             notes = list(heapq.merge(*(r[1] for r in run.results), key=lambda n: n.child))
             evaluation = _assemble(day, records, notes, engine.book, sum(r[2] for r in run.results))
             return FilesEvaluation(evaluation, run.rejected, run.counts, workers)
     grouped = read_grouped(paths)
-    day = _as_of(as_of, grouped.latest)
+    day = as_of_or_latest(as_of, grouped.latest)
     evaluation = engine.evaluate_grouped(grouped.by_child, day, keep=keep, release=True)
     return FilesEvaluation(evaluation, grouped.rejected, grouped.counts, 1)
 
 
-def _as_of(as_of: dt.date | None, latest: dt.date | None) -> dt.date:
+def as_of_or_latest(as_of: dt.date | None, latest: dt.date | None) -> dt.date:
+    """The as-of date given, or else the date of the latest event read (SPEC.md §3: ``--as-of`` defaults to it)."""
     if as_of is not None:
         return as_of
     if latest is None:

@@ -347,6 +347,18 @@ def parse_file(path: Path, display: str | None = None) -> Any:
     return result
 
 
+def ruleset_summary(ruleset: Any) -> dict[str, Any]:
+    """A parsed ruleset of any kind in brief, as ``rulesets list`` shows it and ``GET /rulesets`` answers: what its
+    ``describe()`` says (id, kind, version, content hash, parameters), its title and how many rules it holds."""
+    described: dict[str, Any] = ruleset.describe() if hasattr(ruleset, "describe") else {}
+    described.setdefault("id", getattr(ruleset, "id", ""))
+    described["title"] = getattr(ruleset, "title", "")
+    rules = getattr(ruleset, "rules", None)
+    if rules is not None:
+        described["rules"] = len(rules)
+    return described
+
+
 def shipped_files() -> list[Path]:
     """Every shipped ruleset file, in a stable order."""
     root = rulesets_root()

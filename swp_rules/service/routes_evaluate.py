@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from swp_rules.engine.evaluate import REPORTED
 from swp_rules.rulesets.duties import FAMILIES
-from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, parse_file
+from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, parse_file, ruleset_summary
 from swp_rules.service.bodies import read_events
 from swp_rules.service.common import EVENTS_BODY, answer, parse_day, state
 from swp_rules.service.documents import DocumentResponse, check_document, explain_document
@@ -149,22 +149,12 @@ async def payments(request: Request,
     return DocumentResponse(await run_in_threadpool(work))
 
 
-def _summary(ruleset: Any) -> dict[str, Any]:
-    described: dict[str, Any] = ruleset.describe() if hasattr(ruleset, "describe") else {}
-    described.setdefault("id", getattr(ruleset, "id", ""))
-    described["title"] = getattr(ruleset, "title", "")
-    rules = getattr(ruleset, "rules", None)
-    if rules is not None:
-        described["rules"] = len(rules)
-    return described
-
-
 @router.get("/rulesets", tags=["rulesets"], summary="The shipped rulesets")
 def list_rulesets() -> dict[str, Any]:
     rows = []
     for ruleset_id in sorted(shipped_ids()):
         try:
-            rows.append(_summary(parse_file(find_ruleset_file(ruleset_id))))
+            rows.append(ruleset_summary(parse_file(find_ruleset_file(ruleset_id))))
         except RulesetError:
             rows.append({"id": ruleset_id, "kind": "invalid"})
     return {"rulesets": rows}
@@ -176,7 +166,7 @@ def show_ruleset(ruleset_id: str) -> dict[str, Any]:
     if ruleset_id not in shipped_ids():
         raise HTTPException(404, "no shipped ruleset has that id")
     ruleset = parse_file(find_ruleset_file(ruleset_id))
-    summary = _summary(ruleset)
+    summary = ruleset_summary(ruleset)
     rules = [{"id": r.id, "title": r.title, "citation": getattr(r, "citation", None),
               "in_force": {"from": r.in_force_from.isoformat(),
                            "to": r.in_force_to.isoformat() if r.in_force_to else None}}

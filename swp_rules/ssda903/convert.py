@@ -240,10 +240,7 @@ def placed_adoption(row: Row, year: int | None) -> list[Record]:
     """PlacedAdoption: checked; the placement itself comes from Episodes (PLACE A3–A6)."""
     child_of(row)
     date_of(row, "DOB", required=False)
-    placed = date_of(row, "DATE_PLACED", required=True)
-    ceased = date_of(row, "DATE_PLACED_CEASED", required=False)
-    if placed is not None and ceased is not None and ceased < placed:
-        raise RowError("DATE_PLACED_CEASED", "is before DATE_PLACED")
+    _span(row, "DATE_PLACED", "DATE_PLACED_CEASED")
     code_of(row, "REASON_PLACED_CEASED", _PLACED_CEASED, "REASON_PLACED_CEASED", required=False)
     return []
 
@@ -263,11 +260,16 @@ def dolo(row: Row, year: int | None) -> list[Record]:
     """DoLo (deprivation of liberty): checked; no case event carries it."""
     child_of(row)
     date_of(row, "DOB", required=False)
-    start = date_of(row, "DOLO_START", required=True)
-    end = date_of(row, "DOLO_END", required=False)
-    if start is not None and end is not None and end < start:
-        raise RowError("DOLO_END", "is before DOLO_START")
+    _span(row, "DOLO_START", "DOLO_END")
     return []
+
+
+def _span(row: Row, start_column: str, end_column: str) -> None:
+    """The dates of a span, checked: the start is required; the end may be missing but is never before the start."""
+    start = date_of(row, start_column, required=True)
+    end = date_of(row, end_column, required=False)
+    if start is not None and end is not None and end < start:
+        raise RowError(end_column, f"is before {start_column}")
 
 
 #: The converters of the tables whose rows become events directly (Header, UASC and Episodes are merged first).
