@@ -8,9 +8,12 @@
 
 The cache folder (``SWP_RULES_CACHE_DIR``) is a temporary folder of the run's own, never the user's.
 
-Property, metamorphic, state-machine and scale tests (files named ``*_properties.py``, ``*_scale.py``,
-``test_metamorphic.py``, ``test_state_machine.py``, or marked ``pytest.mark.slow``) are ``slow``: ``make test-fast``
-leaves them out (``-m "not slow"``), ``make test`` runs everything.
+``slow`` tests: ``make test-fast`` leaves them out (``-m "not slow"``, under a minute on two cores), ``make test``
+runs everything. Slow are: every Hypothesis property (a test with ``@given``), and the files named
+``*_properties.py``, ``*_scale.py``, ``test_metamorphic.py`` and ``test_state_machine.py`` (marked here); the
+state machines, the command line end to end on real files, the demo, the documents' examples, the service, the
+browser, Dask, worker processes and the register on PostgreSQL (marked ``pytest.mark.slow`` where they are). The
+fast set keeps the unit tests and the ruleset cases an author runs after each change.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import shutil
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, is_hypothesis_test, settings
 
 settings.register_profile(
     "ci",
@@ -47,5 +50,6 @@ _SLOW_FILES = re.compile(r"_properties\.py$|_scale\.py$|^test_metamorphic\.py$|^
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if _SLOW_FILES.search(item.path.name):
+        function = getattr(item, "obj", None)
+        if _SLOW_FILES.search(item.path.name) or (function is not None and is_hypothesis_test(function)):
             item.add_marker(pytest.mark.slow)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from click.testing import CliRunner
 
 from swp_rules.cli import main
+
+pytestmark = pytest.mark.slow  # the demo
 
 
 def test_demo_runs_the_whole_pipeline_as_json() -> None:

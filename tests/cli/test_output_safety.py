@@ -16,6 +16,8 @@ from swp_rules.cli import main
 from swp_rules.examples import CONTRACT, events_path
 from swp_rules.io.output import FORMULA_STARTS
 
+pytestmark = pytest.mark.slow  # every command end to end on real files
+
 HOSTILE = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1+1",
            "\r=1+1"]
 

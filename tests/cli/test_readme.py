@@ -6,6 +6,10 @@ import re
 import runpy
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the README's examples
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from swp_rules.cli import main
 from swp_rules.examples import events_path
 
+pytestmark = pytest.mark.slow  # the contracts command line end to end
+
 BROKEN = Path(__file__).parents[1] / "rulesets" / "contracts-broken"
 
 #: Each broken contract, with the line, key and the start of the reason its first problem must give.

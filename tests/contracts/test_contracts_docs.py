@@ -5,6 +5,10 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # docs/contracts.md's examples
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
 
 

@@ -27,6 +27,8 @@ from swp_rules.periods import parse_period
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from cohort import cohort
 
+pytestmark = pytest.mark.slow  # a Dask cluster
+
 AS_OF = dt.date(2012, 3, 31)
 MESSY = (
     '{"id": "bad1", "child": "C000001", "type": "visit"}',  # no date

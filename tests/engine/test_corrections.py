@@ -99,7 +99,7 @@ class CorrectionsMatchBatch(RuleBasedStateMachine):
 
 
 CorrectionsMatchBatch.TestCase.settings = settings(settings(), stateful_step_count=25)
-TestCorrectionsMatchBatch = CorrectionsMatchBatch.TestCase
+TestCorrectionsMatchBatch = pytest.mark.slow(CorrectionsMatchBatch.TestCase)  # a state machine
 
 
 class CountingEngine(Engine):

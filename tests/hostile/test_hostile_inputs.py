@@ -25,6 +25,8 @@ from swp_rules.examples import CONTRACT
 from swp_rules.io.events import load_events, load_records
 from swp_rules.ssda903 import import_903
 
+pytestmark = pytest.mark.slow  # the command line end to end on hostile files
+
 #: A child's id that must never appear in a message (rejections, errors, notes) unless the user asked for it.
 SECRET = "CHILD-SECRET-7731"
 DATA = Path(__file__).parents[1] / "data" / "ssda903"

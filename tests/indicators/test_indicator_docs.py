@@ -7,6 +7,7 @@ import doctest
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 
 from swp_rules.engine import evaluate
@@ -14,6 +15,8 @@ from swp_rules.indicators import compute_indicators
 from swp_rules.io.events import load_records
 from swp_rules.periods import ReportingPeriod
 from swp_rules.testing import cohorts
+
+pytestmark = pytest.mark.slow  # docs/indicators.md's examples
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
 DUTY_INDICATORS = ["NI66", "KPI-visits-on-time", "KPI-reviews-on-time", "KPI-health-on-time"]

@@ -80,6 +80,7 @@ def test_failed_block_leaves_no_file(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow  # a process killed while writing
 def test_killed_writer_leaves_the_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("complete previous output\n")

@@ -17,6 +17,8 @@ from swp_rules.io.events import line_owner, load_records
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from cohort import cohort
 
+pytestmark = pytest.mark.slow  # worker processes
+
 AS_OF = dt.date(2012, 3, 31)
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this system cannot fork worker processes")
 

@@ -139,6 +139,7 @@ def test_reader_streams(tmp_path: Path) -> None:
     assert sum(1 for _ in reader.read([path])) == 1000
 
 
+@pytest.mark.slow  # the command line end to end
 @pytest.mark.parametrize("fmt", ["json", "table", "csv"])
 def test_check_cli_on_messy_file(tmp_path: Path, fmt: str) -> None:
     path, _ = _messy_file(tmp_path)
@@ -156,6 +157,7 @@ def test_check_cli_on_messy_file(tmp_path: Path, fmt: str) -> None:
         assert all(r["line"] > 0 and r["reason"] for r in document["rejected"])
 
 
+@pytest.mark.slow  # the command line end to end
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "swp_rules", "check", str(tmp_path / "missing.jsonl"), "--as-of", "2011-06-30"],

@@ -49,6 +49,7 @@ def test_shipped_schemas_are_current() -> None:
     assert schema.load(schema.DUTIES_RULESET_SCHEMA) == schema.duties_ruleset_schema()
 
 
+@pytest.mark.slow  # a process regenerating every schema
 def test_regenerate_command_checks() -> None:
     done = subprocess.run([sys.executable, "-m", "swp_rules.schema", "--check"], capture_output=True, text=True,
                           check=False)

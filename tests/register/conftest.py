@@ -11,7 +11,7 @@ import pytest
 from databases import postgres_base_url, skipped_for_postgres, throwaway_register
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgresql" and postgres_base_url() is None:
         skipped_for_postgres.append(request.node.nodeid)

@@ -10,12 +10,15 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from handmade import breach, run
 
 from swp_rules.examples import events_path
 from swp_rules.register import Register
 from swp_rules.register.tables import duties, findings, runs
+
+pytestmark = pytest.mark.slow  # processes writing one register
 
 RUNS_EACH = 6
 CHILDREN_EACH_RUN = 40

@@ -19,6 +19,8 @@ from swp_rules.register import Register, SchemaOutOfDate
 from swp_rules.register.database import create_register_engine, register_url
 from swp_rules.register.schema import head_revision, revisions, upgrade
 
+pytestmark = pytest.mark.slow  # the register command end to end
+
 
 def _old_register(backend: str, name: str, tmp_path: Path) -> str:
     if backend == "sqlite":

@@ -21,6 +21,8 @@ from swp_rules.io.events import load_events, load_records
 from swp_rules.report.build import report_input
 from swp_rules.report.html import render_report
 
+pytestmark = pytest.mark.slow  # a real browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

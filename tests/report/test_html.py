@@ -15,6 +15,8 @@ from swp_rules.cli import main
 from swp_rules.examples import CONTRACT, events_path
 from swp_rules.report.html import england_figures
 
+pytestmark = pytest.mark.slow  # the HTML report and the demo, end to end
+
 HOSTILE = '<img src=x onerror=alert(1)>"&'
 
 

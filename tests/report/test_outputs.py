@@ -19,6 +19,8 @@ from swp_rules.cli import main
 from swp_rules.examples import CONTRACT, events_path
 from swp_rules.report.documents import DOCUMENTS
 
+pytestmark = pytest.mark.slow  # every command end to end in every format
+
 EVENTS = str(events_path())
 PERIOD = "2011-10-01..2011-12-31"
 COMMANDS: dict[str, list[str]] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from swp_rules.cli import main
@@ -70,6 +71,7 @@ def test_a_case_names_the_rulesets_and_parameters_it_needs() -> None:
     assert strict.passed, strict.differences
 
 
+@pytest.mark.slow  # every case through the command line
 def test_the_projects_own_cases_pass_through_the_command_line() -> None:
     code, out, _ = _test(str(HERE / "duties"), str(HERE / "indicators"), "--format", "table")
     assert code == 0, out

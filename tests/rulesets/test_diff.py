@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from swp_rules.cli import main
 from swp_rules.rulesets.diff import Change, diff_rulesets
 from swp_rules.rulesets.selection import shipped_ids
+
+pytestmark = pytest.mark.slow  # the rulesets diff command end to end
 
 HERE = Path(__file__).parent
 OLD = HERE / "local" / "visit-after-move.yaml"

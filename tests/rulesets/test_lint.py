@@ -53,6 +53,7 @@ def test_every_kind_of_problem_has_a_fixture() -> None:
     assert found == CHECKS
 
 
+@pytest.mark.slow  # every shipped ruleset linted
 def test_the_shipped_rulesets_have_no_finding() -> None:
     for value in (str(rulesets_root()), "statutory", "contracts/duties", "outcomes"):
         result = CliRunner().invoke(main, ["rulesets", "lint", value])

@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a scan of every module and ruleset
+
 PACKAGE = Path(__file__).resolve().parents[2] / "swp_rules"
 
 #: Timescales that appear in the statutory duties as day counts, or as weeks and months converted to days.

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from swp_rules.cli import main
 
+pytestmark = pytest.mark.slow  # docs/ruleset-language.md's walk-through, command by command
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ruleset-language.md"
 _BLOCK = re.compile(r"<!-- (?P<tag>file: \S+|run: exit \d|output|python) -->\n```[a-z]*\n(?P<body>.*?)```", re.DOTALL)
 

@@ -205,6 +205,7 @@ def test_adding_local_rules_never_removes_a_statutory_result(records: list[dict[
     assert [r for r in added.records if r.rule != "visit.after-move"] == list(default.records)
 
 
+@pytest.mark.slow  # payments end to end
 def test_payments_take_groups_the_same_way() -> None:
     from swp_rules.examples import events_path
 

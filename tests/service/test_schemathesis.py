@@ -16,6 +16,8 @@ from schemathesis.checks import not_a_server_error
 from swp_rules.service import ServiceSettings, TokenStore
 from swp_rules.service.openapi import SHIPPED
 
+pytestmark = pytest.mark.slow  # the service on loopback under schemathesis
+
 schema = schemathesis.openapi.from_path(SHIPPED)
 
 

@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 from swp_rules.examples import events_path
 from swp_rules.service.openapi import SHIPPED, render
 
+pytestmark = pytest.mark.slow  # the service
+
 JSONL = {**AUTH, "Content-Type": "application/x-ndjson"}
 
 

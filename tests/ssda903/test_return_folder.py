@@ -14,6 +14,8 @@ from swp_rules.engine.parallel import evaluate_files
 from swp_rules.io.parts import load_inputs
 from swp_rules.ssda903 import import_903
 
+pytestmark = pytest.mark.slow  # every command end to end on a return folder
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "ssda903"
 _BESIDE = (Path(__file__).resolve().parents[3] / "shared" / "data" / "ssda903-public-fixture",
            Path("/work/shared/data/ssda903-public-fixture"))

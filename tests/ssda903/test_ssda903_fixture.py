@@ -26,7 +26,8 @@ _CANDIDATES = (
     Path("/work/shared/data/ssda903-public-fixture"),
 )
 FIXTURE = next((p for p in _CANDIDATES if p.is_dir()), None)
-pytestmark = pytest.mark.skipif(FIXTURE is None, reason="the public SSDA903 fixture is absent")
+#: The command line end to end on 2,675 children (slow), when the fixture is there.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(FIXTURE is None, reason="the public SSDA903 fixture is absent")]
 PERIOD = "2017-04-01..2018-03-31"
 
 

@@ -16,6 +16,8 @@ import pytest
 
 import swp_rules.testing
 
+pytestmark = pytest.mark.slow  # docs/testing.md's examples
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
