@@ -18,6 +18,7 @@ from swp_rules.cli.common import (
     render_table,
     resolve_format,
     write_csv,
+    write_workbook,
 )
 from swp_rules.engine.evaluate import Evaluation
 from swp_rules.io.events import InputCounts
@@ -79,9 +80,13 @@ def _register_option(func: Any) -> Any:
     )(func)
 
 
+FORMATS: Final = ("table", "json", "csv", "xlsx")
+
+
 def _format_option(func: Any) -> Any:
-    func = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None,
-                        help="Output format (default: table on a terminal, json otherwise).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                        help="Output format (default: by the --output file's suffix; else table on a terminal, "
+                        "json otherwise).")(func)
     return click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                         help="Write to FILE instead of standard output.")(func)
 
@@ -110,7 +115,12 @@ def runs_command(register_name: str, fmt: str | None, output: Path | None) -> in
     with _open(register_name) as register:
         found = _answer(register.runs)
         where = register.name
-    chosen = resolve_format(fmt, output)
+    chosen = resolve_format(fmt, output, FORMATS)
+    if chosen == "xlsx":
+        from swp_rules.report.register_workbooks import runs_workbook
+
+        write_workbook(runs_workbook(where, found), output)
+        return EXIT_CLEAN
     with open_output(output) as out:
         if chosen == "json":
             dump_json({"register": where, "runs": [r.to_dict() for r in found]}, out)
@@ -152,7 +162,13 @@ def breaches_command(register_name: str, open_only: bool, child: str | None, rul
     """Every breach the register has seen, with its history: first seen, last seen, resolved."""
     with _open(register_name) as register:
         found = _answer(lambda: register.breaches(open_only=open_only, child=child, rule=rule))
-    chosen = resolve_format(fmt, output)
+    chosen = resolve_format(fmt, output, FORMATS)
+    if chosen == "xlsx":
+        from swp_rules.report.register_workbooks import breaches_workbook
+
+        filters = [f"--child {child}" if child else "", f"--rule {rule}" if rule else ""]
+        write_workbook(breaches_workbook(found, open_only=open_only, filters=[f for f in filters if f]), output)
+        return EXIT_CLEAN
     with open_output(output) as out:
         if chosen == "json":
             dump_json({"breaches": [b.to_dict() for b in found]}, out)
@@ -185,7 +201,12 @@ def diff_command(register_name: str, from_run: int, to_run: int, fmt: str | None
     """Breaches new in run --to, resolved since run --from, and still open (with the days they have been open)."""
     with _open(register_name) as register:
         diff = _answer(lambda: register.diff(from_run, to_run))
-    chosen = resolve_format(fmt, output)
+    chosen = resolve_format(fmt, output, FORMATS)
+    if chosen == "xlsx":
+        from swp_rules.report.register_workbooks import diff_workbook
+
+        write_workbook(diff_workbook(diff), output)
+        return EXIT_CLEAN
     rows = _diff_rows(diff)
     with open_output(output) as out:
         if chosen == "json":
