@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from service_client import make_client
 
 from swp_rules.examples import events_path
-from swp_rules.service import ServiceSettings, TokenStore, asgi
-
-TOKEN = "test-token-0123456789abcdef"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def make_client(**settings: object) -> TestClient:
-    options: dict[str, object] = {"tokens": TokenStore.of([TOKEN])}
-    options.update(settings)
-    return TestClient(asgi(ServiceSettings(**options)))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

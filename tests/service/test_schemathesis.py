@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from conftest import TOKEN
 from hypothesis import HealthCheck, settings
 from live import serving
 from schemathesis.checks import not_a_server_error
+from service_client import TOKEN
 
 from swp_rules.service import ServiceSettings, TokenStore
 from swp_rules.service.openapi import SHIPPED

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import AUTH, TOKEN, make_client
 from fastapi.testclient import TestClient
+from service_client import AUTH, TOKEN, make_client
 
 from swp_rules.examples import events_path
 from swp_rules.service.openapi import SHIPPED, render
