@@ -48,7 +48,9 @@ def _trigger(rule: DutyRule) -> str:
 
 
 def _deadline(d: Deadline) -> str:
-    text = "by the day of the trigger" if d.amount == 0 else d.describe()
+    text = "by the day of the trigger" if d.amount == 0 and d.unit != "before" else d.describe()
+    if d.unit == "before":
+        text += f" (`{d.before}`: the day it is met, else its due date)"
     if d.when is not None:
         text = f"if `{d.when.text}`: {text}"
     if d.citation:
@@ -162,7 +164,13 @@ def main() -> None:
             out.write(f"- **Discharged by:** {events}\n")
             out.write(f"- **Recurrence:** {recurrence}\n")
             out.write(f"- **Applies to:** {'`' + rule.applies.text + '`' if rule.applies else 'every child'}\n")
-            out.write(f"- **Lapses when:** {lapses}\n\n")
+            if rule.exempt_within is not None:
+                out.write(f"- **Not owed** when a discharging event was done within {rule.exempt_within.describe()} "
+                          "before the clock starts\n")
+            out.write(f"- **Lapses when:** {lapses}\n")
+            if rule.notes:
+                out.write(f"- **Reasoning:** {rule.notes}\n")
+            out.write("\n")
 
 
 if __name__ == "__main__":

@@ -89,3 +89,5 @@ class Outcome:
     reason: str | None = None
     #: The event that met the duty, on time or late, and the discharge it satisfied.
     by: tuple[Event, Discharge] | None = None
+    #: How the due date was reached, when a count of days does not say it: ``the first review, held on …``.
+    due_words: str | None = None

@@ -95,7 +95,9 @@ def explain(rule: DutyRule, deadline: Deadline, label: str, outcome: Outcome, *,
     """The explanation of one duty record: ``label`` names what started its clock."""
     clock_start, due, status = outcome.clock_start, outcome.due, outcome.status
     met, days_late, ended, reason = outcome.met, outcome.days_late, outcome.ended, outcome.reason
-    if deadline.amount == 0:
+    if outcome.due_words is not None:
+        window = f"before {outcome.due_words}"
+    elif deadline.amount == 0:
         window = f"by the day {label} ({when_text(clock_start)})"
     else:
         window = f"within {deadline.describe()} after {label} ({when_text(clock_start)})"

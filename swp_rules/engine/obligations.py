@@ -161,6 +161,8 @@ class _Run:
         clock = self._first_clock(rule, occurrence, label)
         if clock is None:
             return False
+        if rule.exempt_within is not None and self._exempt(rule, clock, occurrence):
+            return True  # done within the time before the clock started: nothing is owed (reg 7)
         current, produced = rule, False
         while True:
             bounded = self._bounded(current, clock)
@@ -189,8 +191,9 @@ class _Run:
         event = occurrence.event
         instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
         window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
-        if rule.accept_before and rule.clock_from == "period_start" and period is not None:
-            window_from = since_last_care(self.timeline, period)
+        if rule.clock_from == "period_start" and period is not None:
+            # from the start of the period of care (or, done in advance, since the last one ended)
+            window_from = since_last_care(self.timeline, period) if rule.accept_before else period.index + 1
         clock = Clock(day=day, instant=instant, label=clock_label(rule, event, label), evidence=occurrence.evidence,
                       window_from=window_from, scope_end=scope_end)
         adult = self.timeline.adult_from
@@ -222,12 +225,56 @@ class _Run:
         """Settle one obligation: its deadline, its due date, the event that discharged it; record it (unless only
         breached and open duties are kept and it is neither) and return that event."""
         deadline = self._deadline(rule, clock, occurrence)
-        due = _due(deadline, clock)
+        due, words = self._before(deadline, clock, occurrence) if deadline.unit == "before" else (
+            _due(deadline, clock), None)
         found = self._discharge(rule, clock, occurrence)
         outcome = settle(clock, due, found, as_of=self.as_of)
+        if words is not None:
+            outcome = attrs.evolve(outcome, due_words=words)
         if not (self.reported_only and outcome.status in ("met", "lapsed")):
             self.out.append(self._record(rule, deadline, clock, outcome))
         return found
+
+    def _before(self, deadline: Deadline, clock: Clock, occurrence: Occurrence) -> tuple[Due, str]:
+        """The due date of a ``before`` deadline: the day the obligation of the rule it names, started by the same
+        moment, was met ("before the first review": the day the first review was held) if it was met on time, else
+        the day that obligation fell (or falls) due; with how the explanation says it."""
+        assert deadline.before is not None
+        words = deadline.words or deadline.before
+        ref = self.book.version(deadline.before, occurrence.day)
+        same = None if ref is None else next(
+            (o for o in occurrences(self.timeline, ref.trigger, as_of=self.as_of, eligible_on=self.eligible_on)
+             if o.period is occurrence.period and o.placement is occurrence.placement), None)
+        ref_clock = self._first_clock(ref, same, None) if ref is not None and same is not None else None
+        if ref is None or same is None or ref_clock is None:
+            return clock.day, f"{words}: not owed, so by the day {clock.label}"
+        ref_deadline = self._deadline(ref, ref_clock, same)
+        ref_due = _due(ref_deadline, ref_clock)
+        held = self._discharge(ref, ref_clock, same, keep=False)
+        due_words = f"{words}, due {ref_deadline.describe()} after {ref_clock.label}"
+        if held is None:
+            return ref_due, f"{due_words} (not yet held)"
+        event = held[1]
+        if event.date <= _due_day(ref_due):
+            return event.date, f"{words}, held on {long_date(event.date)} ({event_words(event.type)} {event.id})"
+        # held late: the late review does not put off what had to come before it by the day it was due
+        return ref_due, f"{due_words} (held late, on {long_date(event.date)})"
+
+    def _exempt(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> bool:
+        """Whether an event that discharges ``rule`` was done within its ``exempt_within`` before the clock started
+        (the day that long before counts; reg 7's "within the previous three months")."""
+        span = rule.exempt_within
+        assert span is not None
+        since = calendar.add_amount(span.unit, -span.amount, clock.day)
+        events = self.timeline.events
+        for discharge in rule.discharged_by:
+            for index in self.timeline.of_type(discharge.event):
+                event = events[index]
+                if index >= clock.window_from or event.date >= clock.day:
+                    break
+                if event.date >= since and self._fits(discharge, event, occurrence):
+                    return True
+        return False
 
     def _next(self, rule: DutyRule, clock: Clock, found: Found | None) -> tuple[DutyRule, Clock] | None:
         """The next rule of the chain (the same one for a recurring duty, ``then`` for a sequence) with its clock
@@ -259,9 +306,10 @@ class _Run:
                 return deadline
         return rule.deadlines[-1]
 
-    def _discharge(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> Found | None:
+    def _discharge(self, rule: DutyRule, clock: Clock, occurrence: Occurrence, *, keep: bool = True) -> Found | None:
         """The first event from the clock's window, and not after its scope ended, that discharges ``rule``; an
-        event done in advance (``accept_before``) discharges only one obligation of the rule."""
+        event done in advance (``accept_before``) discharges only one obligation of the rule (``keep=False``: look
+        without using it up)."""
         timeline = self.timeline
         used = self.used.setdefault(rule.id, set()) if rule.accept_before else None
         best: Found | None = None
@@ -280,7 +328,7 @@ class _Run:
                     continue
                 best = (index, event, discharge)
                 break
-        if best is not None and used is not None:
+        if best is not None and used is not None and keep:
             used.add(best[0])
         return best
 

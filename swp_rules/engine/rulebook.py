@@ -57,6 +57,11 @@ class RuleBook:
                 if rule.then is not None and rule.then not in versions:
                     file, _, line = rule.source.rpartition(":")
                     problems.append(RulesetProblem(file, int(line or 0), "then", f"no rule {rule.then!r} is loaded"))
+                for before in (d.before for d in rule.deadlines if d.before is not None):
+                    if before not in versions:
+                        file, _, line = rule.source.rpartition(":")
+                        problems.append(RulesetProblem(file, int(line or 0), "deadline.before",
+                                                       f"no rule {before!r} is loaded"))
         if problems:
             raise RulesetError(problems)
         ordered = {k: tuple(sorted(v, key=lambda r: r.in_force_from)) for k, v in sorted(versions.items())}
@@ -116,7 +121,7 @@ class RuleBook:
         todo = list(keep)
         while todo:
             for rule in self.versions[todo.pop()]:
-                for target in (rule.then, rule.on_commencement):
+                for target in (rule.then, rule.on_commencement, *(d.before for d in rule.deadlines)):
                     if target is not None and target in self.versions and target not in keep:
                         keep.add(target)
                         todo.append(target)

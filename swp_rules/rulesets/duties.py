@@ -36,7 +36,9 @@ FAMILIES: Final = frozenset(
 )
 _RULE_ID: Final = re.compile(r"(?P<family>[a-z][a-z-]*)\.(?P<name>[a-z0-9][a-z0-9-]*)")
 
-Unit = Literal["working_days", "days", "weeks", "months", "hours"]
+#: ``before``: due when the obligation of another rule started by the same moment is met (or, until then, when
+#: it falls due): "before the first review", SI 2010/959 reg 7.
+Unit = Literal["working_days", "days", "weeks", "months", "hours", "before"]
 UNITS: Final[tuple[Unit, ...]] = ("working_days", "days", "weeks", "months", "hours")
 TriggerKind = Literal[
     "period_start", "first_placement", "placement_start", "care_ended", "event", "leaving_care_eligible", "birthday",
@@ -114,8 +116,13 @@ class Deadline:
     #: When this deadline's ``when`` is read, if not on the rule's ``conditions_at`` date: ``due_date`` reads it on
     #: the day this deadline would fall due (e.g. "at least once a week until the first review", SI 2010/959 reg 28(4)).
     conditions_at: ConditionsAt | None = None
+    #: For a ``before`` deadline: the rule whose obligation it comes before, and how an explanation names it.
+    before: str | None = None
+    words: str | None = None
 
     def describe(self) -> str:
+        if self.unit == "before":
+            return f"before {self.words or self.before}"
         word = "working day" if self.unit == "working_days" else self.unit[:-1]
         return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
 
@@ -171,6 +178,9 @@ class DutyRule:
     ruleset: str = ""
     version: str = ""
     source: str = ""
+    #: Nothing is owed when a discharging event happened this long before the clock starts (reg 7's three months).
+    exempt_within: Deadline | None = None
+    notes: str | None = None
 
     @property
     def family(self) -> str:
@@ -208,7 +218,7 @@ _TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_for
 _RULE_KEYS: Final = (
     "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
     "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "on_commencement", "notes",
-    "basis", "basis_note",
+    "basis", "basis_note", "exempt_if_done_within",
 )
 #: Triggers whose periods or placements may already be running when a rule comes into force (``on_commencement``).
 _COMMENCING_TRIGGERS: Final = ("period_start", "first_placement", "placement_start")
@@ -252,7 +262,9 @@ def condition(node: Node, types: Mapping[str, type]) -> Condition | None:
 def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = False) -> Deadline | None:
     if not node.mapping():
         return None
-    node.keys_allowed((*UNITS, "when", "citation", "conditions_at"))
+    node.keys_allowed((*UNITS, "before", "words", "when", "citation", "conditions_at"))
+    if node.has("before"):
+        return _before(node)
     units = [u for u in UNITS if node.has(u)]
     if len(units) != 1:
         node.fail(f"needs exactly one of {', '.join(UNITS)}")
@@ -268,6 +280,33 @@ def _deadline(node: Node, parameters: Mapping[str, Any], accept_before: bool = F
         node[units[0]].fail("a deadline of 0 can only be met beforehand; set accept_before: true or give a time")
         return None
     return Deadline(units[0], amount, when, citation, read_at)  # type: ignore[arg-type]
+
+
+def _before(node: Node) -> Deadline | None:
+    """``{before: review.first, words: the first review}``: due when that rule's obligation is met, else its due."""
+    if any(node.has(u) for u in UNITS):
+        node.fail(f"'before' cannot be given with {', '.join(UNITS)}")
+        return None
+    rule = node["before"].string()
+    words = node["words"].string()
+    when = condition(node["when"], DUTY_FACTS) if node.has("when") else None
+    if rule is None or words is None:
+        return None
+    return Deadline("before", 0, when, node["citation"].string(required=False), before=rule, words=words)
+
+
+def _exempt(node: Node, parameters: Mapping[str, Any]) -> Deadline | None:
+    """``exempt_if_done_within: {months: 3}``: a discharging event this long before the clock starts means nothing
+    is owed (SI 2010/959 reg 7: an assessment within the previous three months)."""
+    if not node.mapping():
+        return None
+    node.keys_allowed(("days", "weeks", "months"))
+    units = [u for u in ("days", "weeks", "months") if node.has(u)]
+    if len(units) != 1:
+        node.fail("needs exactly one of days, weeks, months")
+        return None
+    amount = _amount(node[units[0]], parameters)
+    return None if amount is None else Deadline(units[0], amount)  # type: ignore[arg-type]
 
 
 def _trigger(node: Node) -> Trigger | None:
@@ -407,6 +446,8 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         node["then"].fail("a rule cannot both recur and hand on to another rule")
     until_age = node["until_age"].integer(required=False)
     clock_text = node["clock"].string(required=False)
+    exempt = _exempt(node["exempt_if_done_within"], parameters) if node.has("exempt_if_done_within") else None
+    notes = node["notes"].string(required=False)
     on_commencement = node["on_commencement"].string(required=False)
     if on_commencement is not None and trigger is not None and trigger.kind not in _COMMENCING_TRIGGERS:
         node["on_commencement"].fail(f"needs a trigger of {', '.join(_COMMENCING_TRIGGERS)}")
@@ -444,6 +485,8 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         ruleset=ruleset.id,
         version=ruleset.version,
         source=f"{node.file}:{node.line}",
+        exempt_within=exempt,
+        notes=notes,
     )
 
 

@@ -68,8 +68,11 @@ def duties_ruleset_schema() -> dict[str, Any]:
             "citation": _TEXT,
             "conditions_at": {"enum": list(get_args(duties.ConditionsAt)),
                               "description": "when this deadline's 'when' is read, if not on the rule's date"},
+            "before": {"type": "string", "description": "due when this rule's obligation, started by the same "
+                                                        "moment, is met (or, until then, falls due)"},
+            "words": {**_TEXT, "description": "how explanations name the 'before' rule's event"},
         },
-        "oneOf": [{"required": [unit]} for unit in duties.UNITS],
+        "oneOf": [*({"required": [unit]} for unit in duties.UNITS), {"required": ["before", "words"]}],
         "additionalProperties": False,
     }
     event_type = {"enum": sorted(EVENT_TYPES)}
@@ -152,6 +155,13 @@ def duties_ruleset_schema() -> dict[str, Any]:
                            "force for a period or placement already running",
         },
         "notes": {"type": "string"},
+        "exempt_if_done_within": {
+            "type": "object",
+            "properties": {unit: amount for unit in ("days", "weeks", "months")},
+            "oneOf": [{"required": [unit]} for unit in ("days", "weeks", "months")],
+            "additionalProperties": False,
+            "description": "nothing is owed when a discharging event was done this long before the clock starts",
+        },
     }
     parameter = {
         "type": "object",

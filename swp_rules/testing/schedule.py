@@ -290,7 +290,8 @@ class Scheduler:
         for deadline in rule.deadlines:
             if deadline.when is None:
                 return deadline
-            on = day if rule.conditions_at == "clock_start" else _day(due_after(deadline, day, instant))
+            read_at = deadline.conditions_at or rule.conditions_at
+            on = day if read_at == "clock_start" else _day(due_after(deadline, day, instant))
             if cond.holds(deadline.when.node, self._facts(deadline.when.names, on)):
                 return deadline
         return rule.deadlines[-1]

@@ -137,7 +137,13 @@ def test_an_on_time_discharge_never_adds_a_breach(records: list[dict[str, Any]],
     assert added
     again = ENGINE.evaluate(events + list(added), as_of)
     before, after = _breach_counts(result), _breach_counts(again)
-    assert all(after.get(family, 0) <= before.get(family, 0) for family in after), (before, after)
+    # A duty due "before" the one discharged (reg 7: the initial health assessment before the first review) is due
+    # earlier when that one is met earlier, so an assessment between the two days becomes late: the law's own
+    # dependency, left out here.
+    dependants = {r.id.split(".", 1)[0] for r in ENGINE.book.rules() if any(d.before == record.rule
+                                                                          for d in r.deadlines)}
+    assert all(after.get(family, 0) <= before.get(family, 0) for family in after if family not in dependants), (
+        before, after)
 
 
 def _required(event_type: str) -> dict[str, Any]:
