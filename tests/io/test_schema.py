@@ -246,7 +246,8 @@ def test_schema_keys_are_the_loaders_keys(place: str, tmp_path: Path) -> None:
 def test_schema_keys_match_the_loader_constants() -> None:
     assert list(TOP) == list(duties._TOP_KEYS)
     assert list(RULE) == list(duties._RULE_KEYS)
-    assert set(RULE["deadline"]["anyOf"][0]["properties"]) == {*duties.UNITS, "when", "citation"}
+    assert set(RULE["deadline"]["anyOf"][0]["properties"]) == {*duties.UNITS, "when", "citation", "conditions_at",
+                                                                 "before", "words"}
 
 
 @pytest.mark.parametrize("key", ["scope", "clock_from", "conditions_at"])
