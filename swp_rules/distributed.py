@@ -298,7 +298,8 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     these rule families and bases (``RuleBook.only``; default: every one).
     ``parts``: how many parts (default: one per worker). ``ship``: send each part's lines to the workers instead
     of having them open the files. Raises ``InputError`` if a file cannot be read here, ``RulesetError`` for a bad
-    ruleset, ``ValueError`` with no events and no ``as_of``, and ``DistributedError`` when the cluster fails.
+    ruleset, ``NoAsOf`` (a ``ValueError``) with no events and no ``as_of``, and ``DistributedError`` when the
+    cluster fails.
     """
     from swp_rules.engine.rulebook import load_rulebook
 

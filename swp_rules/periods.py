@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Final
 
 import attrs
 
@@ -64,6 +65,8 @@ def parse_period(text: str) -> ReportingPeriod:
         expected = str(first + 1)
         if second not in (expected, expected[-2:]):
             raise ValueError(f"{text!r}: a financial year runs from one year to the next, e.g. {first}/{expected[-2:]}")
+        if not calendar.FIRST_YEAR <= first < calendar.LAST_YEAR:
+            raise ValueError(f"{text!r}: the financial year {first}/{expected[-2:]} {OUTSIDE_YEARS}")
         return ReportingPeriod.financial_year(first)
     start_text, sep, end_text = text.partition("..")
     if not sep:
@@ -73,4 +76,39 @@ def parse_period(text: str) -> ReportingPeriod:
         end = dt.date.fromisoformat(end_text.strip())
     except ValueError:
         raise ValueError(f"{text!r}: dates must be YYYY-MM-DD") from None
+    for name, day in (("start", start), ("end", end)):
+        if not evaluable(day):
+            raise ValueError(f"{text!r}: the {name} {day.isoformat()} {OUTSIDE_YEARS}")
     return ReportingPeriod(start, end)
+
+
+#: Why a date a user gives (``--as-of``, a period's ends) is refused: the years a record may hold bound the years a
+#: run evaluates, so that every clock and chart stays within what the calendar counts (a year such as 0001 or 9999
+#: is a typing error, as in a record).
+OUTSIDE_YEARS: Final = (f"is outside the years this program evaluates ({calendar.FIRST_YEAR}–{calendar.LAST_YEAR}); "
+                        "is it mistyped?")
+
+
+def evaluable(day: dt.date) -> bool:
+    """Whether a run may be evaluated as of ``day`` (or over a period ending on it): its year is one a record may
+    hold (``calendar.FIRST_YEAR`` to ``calendar.LAST_YEAR``)."""
+    return calendar.FIRST_YEAR <= day.year <= calendar.LAST_YEAR
+
+
+def parse_day(text: str) -> dt.date:
+    """A date a user gives (``--as-of``): ``YYYY-MM-DD`` within the years a run evaluates.
+
+    Raises ``ValueError`` with a reason a user can act on.
+
+    >>> parse_day("9999-12-31")
+    Traceback (most recent call last):
+    ...
+    ValueError: '9999-12-31' is outside the years this program evaluates (1900–2199); is it mistyped?
+    """
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    if not evaluable(day):
+        raise ValueError(f"{text!r} {OUTSIDE_YEARS}")
+    return day

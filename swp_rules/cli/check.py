@@ -39,7 +39,7 @@ from swp_rules.cli.common import (
 )
 from swp_rules.engine import ChildNote, DutyRecord, Engine, load_rulebook
 from swp_rules.engine.evaluate import REPORTED
-from swp_rules.engine.parallel import FilesEvaluation, evaluate_files
+from swp_rules.engine.parallel import FilesEvaluation, NoAsOf, evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents
 from swp_rules.io.one_child import read_child
 from swp_rules.io.parts import check_inputs, read_inputs
@@ -128,7 +128,7 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
                                            ship=ship, chosen=(families, bases))
     except InputError as exc:
         raise CannotRun(str(exc)) from None
-    except ValueError:
+    except NoAsOf:
         raise CannotRun("--as-of is needed when the input holds no events") from None
     result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
     recorded = None

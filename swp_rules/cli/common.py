@@ -70,10 +70,13 @@ def tune_gc() -> None:
 
 
 def parse_date_option(value: str, name: str) -> dt.date:
+    """A date option (``--as-of``): ``YYYY-MM-DD`` within the years a run evaluates, else a usage error."""
+    from swp_rules.periods import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CannotRun(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise CannotRun(f"{name}: {exc}") from None
 
 
 #: The output formats of the result commands (SPEC.md §3); ``explain`` adds ``html``.

@@ -30,7 +30,14 @@ from swp_rules.io.parts import (
 )
 from swp_rules.model import Event
 
-__all__ = ["PARALLEL_FROM_BYTES", "FilesEvaluation", "available_jobs", "can_fork", "evaluate_files"]
+__all__ = ["PARALLEL_FROM_BYTES", "FilesEvaluation", "NoAsOf", "available_jobs", "can_fork", "evaluate_files"]
+
+
+class NoAsOf(ValueError):
+    """No as-of date was given and the input holds no events to take the latest date from."""
+
+    def __init__(self) -> None:
+        super().__init__("an as-of date is needed when the input holds no events")
 
 
 @attrs.frozen
@@ -50,8 +57,8 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
 
     ``jobs`` worker processes (default: one per core) share the work when the input (JSON Lines or CSV) is at
     least ``parallel_from`` bytes (default: ``io.parts.parallel_threshold()``); the results are the same as a serial
-    run. Raises ``InputError`` before reading if a file cannot be read, and ``ValueError`` when there are no events
-    and no ``as_of``.
+    run. Raises ``InputError`` before reading if a file cannot be read, and ``NoAsOf`` (a ``ValueError``) when there
+    are no events and no ``as_of``.
     """
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:
@@ -77,11 +84,12 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
 
 
 def as_of_or_latest(as_of: dt.date | None, latest: dt.date | None) -> dt.date:
-    """The as-of date given, or else the date of the latest event read (SPEC.md §3: ``--as-of`` defaults to it)."""
+    """The as-of date given, or else the date of the latest event read (SPEC.md §3: ``--as-of`` defaults to it);
+    ``NoAsOf`` when there is neither."""
     if as_of is not None:
         return as_of
     if latest is None:
-        raise ValueError("an as-of date is needed when the input holds no events")
+        raise NoAsOf
     return latest
 
 

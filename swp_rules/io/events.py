@@ -270,10 +270,11 @@ def iter_csv(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
         if header is None:
             if row is None:
                 raise InputError(f"{source}:{first_line}: the header row cannot be read ({record.problem})")
+            if record.corrupt:  # before the blank test: a line too long is read as an empty one
+                raise InputError(f"{source}:{first_line}: the header row is not valid UTF-8, or longer than "
+                                 f"{MAX_LINE_BYTES} bytes")
             if not any(cell.strip() for cell in row):
                 continue
-            if record.corrupt:
-                raise InputError(f"{source}:{first_line}: the header row is not valid UTF-8")
             header = [h.strip() for h in row]
             if len(set(header)) != len(header):
                 raise InputError(f"{source}:{first_line}: the header row repeats a column name")
@@ -283,7 +284,7 @@ def iter_csv(handle: IO[bytes], source: str, part: tuple[int, int] | None = None
                 shown = _cell(header, record.head, "id")
                 yield first_line, Rejection(source, first_line, shown, None, record.problem or "unreadable CSV row")
             continue
-        if not any(cell.strip() for cell in row):
+        if not record.corrupt and not any(cell.strip() for cell in row):  # a line too long reads as blank
             continue
         if part is not None and _row_owner(header, row, first_line, part[1]) != part[0]:
             continue

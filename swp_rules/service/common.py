@@ -49,7 +49,9 @@ def state(request: Request) -> ServiceState:
 def parse_day(value: str | None, name: str) -> dt.date | None:
     if value is None:
         return None
+    from swp_rules.periods import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, f"{name}: expected a date YYYY-MM-DD") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"{name}: {exc}") from None

@@ -22,7 +22,7 @@ from swp_rules.cli import main
 from swp_rules.engine import Engine
 from swp_rules.engine.parallel import evaluate_files
 from swp_rules.examples import CONTRACT
-from swp_rules.io.events import load_events, load_records
+from swp_rules.io.events import MAX_LINE_BYTES, InputError, load_events, load_records
 from swp_rules.ssda903 import import_903
 
 pytestmark = pytest.mark.slow  # the command line end to end on hostile files
@@ -150,6 +150,26 @@ def test_no_csv_row_vanishes_after_an_unbalanced_quote(tmp_path: Path) -> None:
     assert loaded.counts.evaluated == 4999
     [rejection] = loaded.rejected
     assert (rejection.line, rejection.id, rejection.reason) == (12, "e10", "unbalanced quote on line 12")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_no_csv_row_vanishes_when_a_line_is_too_long(tmp_path: Path, jobs: int) -> None:
+    """A row longer than the line limit was read as a blank line: skipped, not counted, not rejected."""
+    rows = ["id,child,type,date,note", *(f"e{i},C{i % 20},visit,2011-06-03,ok" for i in range(200))]
+    rows.insert(51, "x1,C3,visit,2011-06-03," + "a" * (MAX_LINE_BYTES + 10))
+    path = tmp_path / "long-line.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = evaluate_files(Engine(), [path], dt.date(2012, 3, 31), jobs=jobs, parallel_from=0)
+    assert (run.counts.read, run.counts.evaluated, run.counts.rejected) == (201, 200, 1)
+    [rejection] = run.rejected
+    assert rejection.line == 52 and "too long" in rejection.reason
+
+
+def test_a_header_line_too_long_is_a_located_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "long-header.csv"
+    path.write_text("id," + "x" * (MAX_LINE_BYTES + 10) + "\ne1,C1,visit,2011-06-03\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"long-header.csv:1: the header row is not valid UTF-8, or longer than"):
+        load_events(path)
 
 
 def test_no_903_row_vanishes_after_an_unbalanced_quote(tmp_path: Path) -> None:
