@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
+from swp_rules import stopping
 from swp_rules.engine import Engine, Evaluation, load_rulebook
 from swp_rules.engine.results import DutyRecord
 from swp_rules.engine.timeline import Timeline
@@ -196,6 +197,7 @@ def _tally(by_child: dict[str, list[Event]], period: ReportingPeriod, chosen: Se
     """Count every child, in sorted order, overall and for the practice it is with at the period's end."""
     tallies: _Tallies = ({d.id: _Tally() for d in chosen}, {})
     for child in sorted(by_child):
+        stopping.check()  # a caller's time limit (the service's) stops the work here
         child_events = by_child.pop(child)
         records = _Lazy(child, child_events, child_records)
         _count_child(child, Timeline.build(child, child_events), period, chosen, records, tallies)
@@ -238,6 +240,7 @@ def _tally_windows(by_child: dict[str, list[Event]],
     for each distinct set of events on or before a period's last day."""
     out: list[_Tallies] = [({d.id: _Tally() for d in chosen}, {}) for _, chosen in windows]
     for child in sorted(by_child):
+        stopping.check()  # a caller's time limit (the service's) stops the work here
         child_events = by_child.pop(child)
         dates = sorted(e.date for e in child_events)
         records = _Lazy(child, child_events, child_records)

@@ -6,17 +6,26 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from swp_rules.engine.evaluate import REPORTED
+from swp_rules.model import group_by_child
+from swp_rules.periods import ReportingPeriod, parse_period
 from swp_rules.rulesets.duties import FAMILIES
 from swp_rules.rulesets.loader import RulesetError, find_ruleset_file, parse_file, ruleset_summary
 from swp_rules.service.bodies import read_events
 from swp_rules.service.common import EVENTS_BODY, answer, parse_day, state
 from swp_rules.service.documents import DocumentResponse, check_document, explain_document
 from swp_rules.service.engines import checked_ids, shipped_ids
+from swp_rules.service.limits import ChildrenUntilTimeLimit, engine_lock, run_limited
 
 router = APIRouter()
+
+
+def _period(text: str) -> ReportingPeriod:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise HTTPException(400, f"period: {exc}") from None
 
 Rulesets = Annotated[list[str], Query(alias="ruleset", description="A shipped duty ruleset id (repeatable); "
                                       "default: the statutory rules in force on each date.")]
@@ -47,8 +56,9 @@ async def check(request: Request, rulesets: Rulesets = [], as_of: AsOf = None,  
         if when is None:
             raise HTTPException(400, "as_of is needed when the body holds no events")
         engine, lock = swp.engines.get(ids)
-        with lock:
-            result = engine.evaluate(loaded.events, when, keep=REPORTED)
+        with engine_lock(lock):
+            children = ChildrenUntilTimeLimit(group_by_child(loaded.events))
+            result = engine.evaluate_grouped(children, when, keep=REPORTED, release=True)
         if family:
             result = result.only(family)
         document = check_document(result, loaded)
@@ -58,7 +68,7 @@ async def check(request: Request, rulesets: Rulesets = [], as_of: AsOf = None,  
             document["register"] = record_run(swp, result, loaded, body, family)
         return document
 
-    return DocumentResponse(await run_in_threadpool(work))
+    return DocumentResponse(await run_limited(swp.settings.timeout, work))
 
 
 @router.post("/explain", tags=["evaluate"], summary="One child's duties, each with its clock and why",
@@ -78,11 +88,11 @@ async def explain(request: Request, child: Annotated[str, Query(min_length=1, de
             raise HTTPException(404, "no events for that child in the body")
         when = day or max(e.date for e in loaded.events)
         engine, lock = swp.engines.get(ids)
-        with lock:
+        with engine_lock(lock):
             records, timeline = engine.child_records(child, mine, when)
         return explain_document(child, when, engine.book.describe(), loaded, records, timeline)
 
-    return DocumentResponse(await run_in_threadpool(work))
+    return DocumentResponse(await run_limited(swp.settings.timeout, work))
 
 
 @router.post("/indicators", tags=["evaluate"], summary="Outcome indicators for a period",
@@ -93,13 +103,8 @@ async def indicators(request: Request,
                      indicator: Annotated[list[str], Query(description="An indicator id (repeatable).")] = [],  # noqa: B006
                      ) -> DocumentResponse:
     from swp_rules.indicators import compute_indicators
-    from swp_rules.periods import parse_period
 
-    try:
-        chosen = parse_period(period)
-    except ValueError as exc:
-        raise HTTPException(400, f"period: {exc}") from None
-    body = await request.body()
+    swp, chosen, body = state(request), _period(period), await request.body()
 
     def work() -> dict[str, Any]:
         loaded = read_events(body, request.headers.get("content-type"))
@@ -111,7 +116,7 @@ async def indicators(request: Request,
         return {"period": document["period"], "rulesets": document["rulesets"], "input": loaded.counts.to_dict(),
                 "indicators": document["indicators"], "rejected": [r.to_dict() for r in loaded.rejected]}
 
-    return DocumentResponse(await run_in_threadpool(work))
+    return DocumentResponse(await run_limited(swp.settings.timeout, work))
 
 
 @router.post("/payments", tags=["evaluate"], summary="A practice contract's payment statement",
@@ -123,14 +128,8 @@ async def payments(request: Request,
                    ) -> DocumentResponse:
     from swp_rules.contracts import load_contract, settle
     from swp_rules.contracts.settle import duty_rulesets_for
-    from swp_rules.periods import parse_period
-
     checked_ids([contract], "contracts/")
-    try:
-        chosen = parse_period(period)
-    except ValueError as exc:
-        raise HTTPException(400, f"period: {exc}") from None
-    body = await request.body()
+    swp, chosen, body = state(request), _period(period), await request.body()
 
     def work() -> dict[str, Any]:
         loaded = read_events(body, request.headers.get("content-type"))
@@ -146,7 +145,7 @@ async def payments(request: Request,
         return {"period": chosen.to_dict(), "rulesets": described, "input": loaded.counts.to_dict(),
                 "payments": statement.to_dict(), "rejected": [r.to_dict() for r in loaded.rejected]}
 
-    return DocumentResponse(await run_in_threadpool(work))
+    return DocumentResponse(await run_limited(swp.settings.timeout, work))
 
 
 @router.get("/rulesets", tags=["rulesets"], summary="The shipped rulesets")
