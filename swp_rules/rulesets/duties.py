@@ -142,8 +142,15 @@ class Discharge:
 
 @attrs.frozen(slots=True)
 class Trigger:
+    """What starts a duty's clock (docs/ruleset-language.md, triggers): a moment of the child's care (``kind``), an
+    event of a type (``event``), a birthday (``age``), or the day the child becomes an eligible child (Children Act
+    1989 Sch 2 para 19B; SI 2010/959 reg 40): looked after for ``weeks`` weeks in all since the ``since_age``
+    birthday, and looked after on or after the ``from_age`` birthday."""
+
     kind: TriggerKind
+    #: ``event`` triggers: the event type.
     event: str | None = None
+    #: ``birthday`` triggers: the age.
     age: int | None = None
     since_age: int | None = None
     from_age: int | None = None
@@ -376,13 +383,7 @@ def _basis(node: Node, parameters: Mapping[str, Any]) -> Basis | None:
     if node.value is None:
         node.fail(f"is required (one of {', '.join(BASES)})")
         return None
-    value = resolve(node, parameters)
-    if value is None:
-        return None
-    if value not in BASES:
-        node.fail(f"must be one of {', '.join(BASES)}, not {value!r}")
-        return None
-    return value  # type: ignore[no-any-return]
+    return _choice(node, BASES, "", parameters) or None  # type: ignore[return-value]
 
 
 def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],

@@ -29,6 +29,7 @@ def _period(text: str) -> ReportingPeriod:
 
 Rulesets = Annotated[list[str], Query(alias="ruleset", description="A shipped duty ruleset id (repeatable); "
                                       "default: the statutory rules in force on each date.")]
+Period = Annotated[str, Query(description="A financial year (2011/12) or START..END.")]
 AsOf = Annotated[str | None, Query(description="Evaluate as of this date, YYYY-MM-DD (default: the latest "
                                    "event's date).", pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
@@ -99,7 +100,7 @@ async def explain(request: Request, child: Annotated[str, Query(min_length=1, de
              response_class=DocumentResponse, openapi_extra=EVENTS_BODY,
              responses=answer("IndicatorsResult", "As `swp-rules indicators --format json`."))
 async def indicators(request: Request,
-                     period: Annotated[str, Query(description="A financial year (2011/12) or START..END.")],
+                     period: Period,
                      indicator: Annotated[list[str], Query(description="An indicator id (repeatable).")] = [],  # noqa: B006
                      ) -> DocumentResponse:
     from swp_rules.indicators import compute_indicators
@@ -124,7 +125,7 @@ async def indicators(request: Request,
              responses=answer("PaymentsResult", "As `swp-rules payments --format json`."))
 async def payments(request: Request,
                    contract: Annotated[str, Query(description="A shipped contract id.")],
-                   period: Annotated[str, Query(description="A financial year (2011/12) or START..END.")],
+                   period: Period,
                    ) -> DocumentResponse:
     from swp_rules.contracts import load_contract, settle
     from swp_rules.contracts.settle import duty_rulesets_for
