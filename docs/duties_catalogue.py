@@ -96,7 +96,7 @@ def main() -> None:
         "  and its days late counted to the birthday (\"not done by ..., when the duty ended (the child turned 18\n"
         "  on ...)\"). Where the record ends care on day E, an event on day E still counts; on the 18th birthday\n"
         "  nothing counts, even when the record ends care that day. A duty that runs to another age (`until_age: 21`)\n"
-        "  stops in the same way on that birthday.\n"
+        "  stops in the same way on that birthday (\"the young person turned 21 on ...\").\n"
         "- **The leaving-care duties take over:** `personal-adviser.first-visit-at-18` starts on the 18th birthday of\n"
         "  a young person whose record left care running (the period that ended at 18 holds that moment); with care\n"
         "  recorded as ending before or on the birthday, `personal-adviser.first-visit` starts from that end instead.\n"
@@ -117,7 +117,8 @@ def main() -> None:
         "(\"falls outside any period of care\") and was evaluated as if the event did not exist, so a period whose end\n"
         "was recorded before its start ran on as never ended. Tests: `tests/rulesets/duties/`\n"
         "`visit-18th-birthday-boundary.yaml`, `in-care-events-after-18.yaml`, `care-ends-at-18.yaml`,\n"
-        "`personal-adviser-at-18.yaml`; `tests/engine/test_looked_after_until_18.py` (a Hypothesis property over\n"
+        "`personal-adviser-at-18.yaml`, `pathway-plan-21st-birthday-boundary.yaml`;\n"
+        "`tests/engine/test_looked_after_until_18.py` (a Hypothesis property over\n"
         "records that run past 18, and the contradictions); `tests/indicators/test_indicator_adults.py`.\n\n")
     out.write("## Index\n\n| Rule | Ruleset | In force | Deadline | Basis | Citation |\n|---|---|---|---|---|---|\n")
     for rule in sorted(book.rules(), key=lambda r: (r.id, r.in_force_from)):

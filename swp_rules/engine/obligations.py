@@ -80,12 +80,14 @@ def settle(clock: Clock, due: Due, found: Found | None, *, as_of: dt.date) -> Ou
 
 
 def _age_reason(clock: Clock, ended: dt.date | None) -> str | None:
-    """``the child turned 18 on Sat 1 Jun 2013`` when the clock's ``until`` birthday ended the duty (a recorded end
-    of care on that birthday too: the child had stopped being a child)."""
+    """``the child turned 18 on Sat 1 Jun 2013`` (``the young person turned 21 on …`` after care) when the clock's
+    ``until`` birthday ended the duty (a recorded end of care on that birthday too: the child had stopped being a
+    child)."""
     until, scope_end = clock.until, clock.scope_end
     if ended is None or until is None or ended != until or (scope_end is not None and until > scope_end):
         return None
-    return f"the child turned {clock.age} on {long_date(until)}"
+    who = "the child" if clock.age is not None and clock.age <= ADULT_AGE else "the young person"
+    return f"{who} turned {clock.age} on {long_date(until)}"
 
 
 class ChildEvaluator:
