@@ -18,11 +18,10 @@ import bisect
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-import pendulum
-
-LONDON: Final = pendulum.timezone("Europe/London")
+if TYPE_CHECKING:
+    import pendulum
 
 #: The years a case record's dates may fall in (``swp_rules.model`` rejects a record with a date outside them, as a
 #: typing error such as 0001 or 9999). The calendar itself counts any date ``datetime.date`` can hold.
@@ -30,6 +29,14 @@ FIRST_YEAR: Final = 1900
 LAST_YEAR: Final = 2199
 
 LeapBirthday = Literal["03-01", "02-28"]
+
+
+@functools.cache
+def london() -> pendulum.Timezone:
+    """The Europe/London time zone (pendulum's), the one every date-time is counted in."""
+    import pendulum
+
+    return pendulum.timezone("Europe/London")
 
 _MAX_ORDINAL: Final = dt.date.max.toordinal()
 
@@ -132,6 +139,8 @@ def add_months(day: dt.date, n: int) -> dt.date:
     >>> add_months(dt.date(2011, 1, 31), 1)
     datetime.date(2011, 2, 28)
     """
+    import pendulum  # imported when first needed: a run that counts no months or hours starts faster
+
     moved = pendulum.date(day.year, day.month, day.day).add(months=n)
     return dt.date(moved.year, moved.month, moved.day)
 
@@ -140,7 +149,9 @@ def add_hours(instant: dt.datetime, n: int) -> dt.datetime:
     """An aware instant plus ``n`` hours of elapsed time (a clock change does not stretch the duty)."""
     if instant.tzinfo is None:
         raise ValueError("add_hours needs an aware date-time")
-    return (pendulum.instance(instant).in_timezone("UTC").add(hours=n)).in_timezone(LONDON)
+    import pendulum
+
+    return (pendulum.instance(instant).in_timezone("UTC").add(hours=n)).in_timezone(london())
 
 
 def add_amount(unit: str, n: int, day: dt.date, instant: dt.datetime | None = None) -> dt.date | dt.datetime:
@@ -163,7 +174,9 @@ def add_amount(unit: str, n: int, day: dt.date, instant: dt.datetime | None = No
 
 def start_of_day(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day``, Europe/London."""
-    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON)
+    import pendulum
+
+    return pendulum.datetime(day.year, day.month, day.day, tz=london())
 
 
 def birthday(dob: dt.date, age: int, leap_birthday: LeapBirthday = "03-01") -> dt.date:

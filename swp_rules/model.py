@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
-import pendulum
 
 from swp_rules import codes
 from swp_rules.calendar import FIRST_YEAR, LAST_YEAR
@@ -193,6 +192,8 @@ def parse_when(text: str) -> tuple[dt.date, dt.datetime | None]:
         if "offset" in str(exc) or "utcoffset" in str(exc):
             raise ValueError(f"bad UTC offset in {text!r}") from None
         raise ValueError(f"impossible date-time {text!r}") from None
+    import pendulum  # imported for the first date-time read (most records hold dates only)
+
     if parsed.tzinfo is None:
         instant = pendulum.instance(parsed, tz="Europe/London")
     else:

@@ -14,11 +14,10 @@ in ``indicators`` and in ``payments``. Money has its own rule (``swp_rules.contr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Final
-
-import pendulum
 
 #: The rounding of every rounded reading (percentages, means) shown to people.
 ROUNDING: Final = ROUND_HALF_UP
@@ -73,30 +72,39 @@ def percent_text(value: Fraction | Decimal | None, places: int = 1, missing: str
     return f"{rounded_text(Fraction(value) * 100, places)}%"
 
 
+@functools.lru_cache(maxsize=4096)  # explanations write the same few hundred dates again and again
 def long_date(day: dt.date) -> str:
     """``Mon 6 Jun 2011``: a date as an explanation writes it.
 
     >>> long_date(dt.date(2011, 6, 6))
     'Mon 6 Jun 2011'
     """
+    import pendulum
+
     return pendulum.date(day.year, day.month, day.day).format("ddd D MMM YYYY", locale=_LOCALE)
 
 
+@functools.lru_cache(maxsize=4096)  # explanations write the same few hundred dates again and again
 def month_text(day: dt.date) -> str:
     """``Jun 2011``: the month a date falls in.
 
     >>> month_text(dt.date(2011, 6, 6))
     'Jun 2011'
     """
+    import pendulum
+
     return pendulum.date(day.year, day.month, day.day).format("MMM YYYY", locale=_LOCALE)
 
 
+@functools.lru_cache(maxsize=4096)  # explanations write the same few hundred dates again and again
 def day_text(day: dt.date) -> str:
     """``6 June 2011``: a date in a heading.
 
     >>> day_text(dt.date(2011, 6, 6))
     '6 June 2011'
     """
+    import pendulum
+
     return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY", locale=_LOCALE)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from swp_rules.cli.common import (
     EXIT_CLEAN,
@@ -49,6 +48,9 @@ from swp_rules.report.duties import check_tables, explain_tables, write_check_li
 from swp_rules.report.formats import dump_json, write_csv_tables
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _duty_choice(rulesets: Sequence[str], params: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
@@ -193,6 +195,8 @@ def _check_view(document: CheckDocument, not_evaluated: Sequence[str], limit: in
 
 
 def _notes_table(notes: Sequence[ChildNote]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Notes ({len(notes)})", title_justify="left")
     table.add_column("child", overflow="fold")
     table.add_column("note", overflow="fold")

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from swp_rules.io.events import (
     InputCounts,
@@ -22,10 +20,13 @@ from swp_rules.io.events import (
     LoadedEvents,
     Rejection,
 )
-from swp_rules.io.output import CsvWriter, OutputError, SafeConsole, atomic_output, standard_output
+from swp_rules.io.output import CsvWriter, OutputError, atomic_output, standard_output
 from swp_rules.io.parts import load_inputs
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from swp_rules.rulesets.loader import RulesetError
 
 #: Exit codes (SPEC.md §3).
@@ -278,11 +279,15 @@ def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], out: IO[st
 def console_for(out: IO[str]) -> Console:
     """A rich console for case data (``SafeConsole``: no markup, control characters shown): the terminal's width on
     a terminal, 160 columns in a file or pipe."""
+    from swp_rules.io.console import SafeConsole  # rich is imported only by a command that writes a table
+
     terminal = out.isatty()
     return SafeConsole(file=out, width=None if terminal else 160, soft_wrap=False)
 
 
 def rejected_table(rejected: Sequence[Rejection]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Rejected records ({len(rejected)})", title_justify="left")
     for column in ("where", "id", "field", "reason"):
         table.add_column(column, overflow="fold")
@@ -321,6 +326,7 @@ def progress(label: str, quiet: bool = False, after: float = 1.0) -> Iterator[No
         return
     import threading
 
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     bar = Progress(SpinnerColumn(), TextColumn(label), BarColumn(), TimeElapsedColumn(),

@@ -27,7 +27,6 @@ from swp_rules.io.events import load_events
 from swp_rules.periods import parse_period
 from swp_rules.report import duties as report
 from swp_rules.report.documents import (
-    DemoDocument,
     RulesetUsed,
     applied,
     check_document,
@@ -39,6 +38,7 @@ from swp_rules.report.duties import check_tables
 from swp_rules.report.formats import dump_json, write_csv_tables
 from swp_rules.report.indicators import indicators_table
 from swp_rules.report.payments import heading, period_tables, totals_table
+from swp_rules.report.period_documents import DemoDocument
 from swp_rules.text import day_text
 
 

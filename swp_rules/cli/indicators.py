@@ -35,9 +35,10 @@ from swp_rules.indicators import load_indicator_definitions
 from swp_rules.indicators.compute import IndicatorResult, compute_files, select
 from swp_rules.io.events import InputError, Rejection
 from swp_rules.periods import parse_period
-from swp_rules.report.documents import IndicatorsDocument, rulesets_used, run_summary
+from swp_rules.report.documents import rulesets_used, run_summary
 from swp_rules.report.formats import dump_json, table_of, write_csv_tables, write_jsonl
 from swp_rules.report.indicators import indicators_table
+from swp_rules.report.period_documents import IndicatorsDocument
 from swp_rules.rulesets.loader import RulesetError
 
 

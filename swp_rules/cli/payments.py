@@ -42,9 +42,10 @@ from swp_rules.contracts import (
 from swp_rules.contracts.settle import duty_rulesets_for
 from swp_rules.io.events import Rejection
 from swp_rules.periods import parse_period
-from swp_rules.report.documents import PaymentsDocument, rulesets_used, run_summary
+from swp_rules.report.documents import rulesets_used, run_summary
 from swp_rules.report.formats import CsvTable, dump_json, table_of, write_csv_tables, write_jsonl
 from swp_rules.report.payments import CSV_COLUMNS, heading, period_tables, statement_rows, totals_table
+from swp_rules.report.period_documents import PaymentsDocument
 from swp_rules.rulesets.loader import RulesetError
 
 

@@ -6,8 +6,8 @@
 * ``neutralise_cell`` / ``spreadsheet_cell``: a text cell that a spreadsheet would run as a formula (it begins with
   ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'`` (the OWASP rule for CSV injection).
   Every CSV writer uses it, and so must every spreadsheet writer.
-* ``SafeConsole``: a rich console that prints text as given, never as markup, with control characters (terminal
-  escape sequences) shown as ``\\xNN`` rather than sent to the terminal.
+* ``terminal_text``: text with control characters (terminal escape sequences) shown as ``\\xNN`` rather than sent
+  to the terminal (``swp_rules.io.console.SafeConsole`` prints every string through it).
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ import csv
 import datetime as dt
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final, Literal, overload
-
-from rich.console import Console
-from rich.text import Text
 
 #: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection"), with the full-width forms some
 #: spreadsheets also accept.
@@ -133,7 +129,7 @@ def _open_temporary(target: Path, binary: bool, encoding: str, newline: str | No
     """A new file beside ``target`` (``.NAME.RANDOM.part``), created exclusively with the usual permissions."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
         try:
             descriptor = os.open(temporary, flags, 0o666)  # the umask applies, as for any new file
             break
@@ -263,19 +259,3 @@ def terminal_text(text: str) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-class SafeConsole(Console):
-    """A rich console for case data: strings are printed as given (never read as ``[markup]``), with control
-    characters made visible (``terminal_text``). Styled headings are passed as ``rich.text.Text``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("markup", False)
-        kwargs.setdefault("emoji", False)
-        kwargs.setdefault("highlight", False)
-        super().__init__(**kwargs)
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        kwargs["markup"] = False
-        kwargs["emoji"] = False
-        return super().render_str(terminal_text(text), **kwargs)

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import multiprocessing
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
 from swp_rules.io.events import EventReader, InputCounts, InputError, LoadedEvents, Rejection, check_readable
 from swp_rules.model import Event
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 #: Below this much input (bytes) one process is faster than starting workers. The environment variable
 #: ``SWP_RULES_PARALLEL_FROM`` (bytes) overrides it for the command line, e.g. ``0`` to split any input.
@@ -65,6 +66,8 @@ def available_jobs() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing  # imported by a run that splits its input only
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -77,10 +80,10 @@ def parallel_threshold() -> int:
 def worth_splitting(paths: Sequence[str | Path], workers: int, parallel_from: int | None = None) -> bool:
     """Whether to read in parts: several workers, a system that can fork, and input at least ``parallel_from``
     bytes (default: ``parallel_threshold()``)."""
-    if workers < 2 or not can_fork() or any(Path(p).is_dir() for p in paths):  # a 903 return is read whole
+    if workers < 2 or any(Path(p).is_dir() for p in paths):  # a 903 return is read whole
         return False
     threshold = parallel_threshold() if parallel_from is None else parallel_from
-    return sum(Path(p).stat().st_size for p in paths) >= threshold
+    return sum(Path(p).stat().st_size for p in paths) >= threshold and can_fork()
 
 
 def check_inputs(paths: Sequence[str | Path]) -> None:
@@ -158,6 +161,8 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     ``decide`` turns the latest event date of the whole input into the value every worker's ``work`` receives
     (e.g. the as-of date); an exception it raises stops the workers and is raised here.
     """
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     pipes: list[Connection] = []
     processes: list[Any] = []

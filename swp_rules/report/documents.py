@@ -1,4 +1,6 @@
-"""The result documents the command line writes (SPEC.md §3: ``--format json``), as attrs classes.
+"""The result documents the command line writes (SPEC.md §3: ``--format json``), as attrs classes: here those of
+``check`` and ``explain`` and what every document shares; those of a reporting period (``indicators``, ``payments``,
+``demo``) and the catalogues of documents and line kinds in ``swp_rules.report.period_documents``.
 
 Each command's JSON is one of these, written by the one converter (``swp_rules.report.convert``) and described by a
 shipped JSON Schema generated from the class (``swp_rules/schema/*-result.schema.json``). ``rulesets`` lists the
@@ -10,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from swp_rules.contracts.statement import PaymentStatement
 from swp_rules.engine.evaluate import Evaluation
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
-from swp_rules.indicators.compute import IndicatorResult
 from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 from swp_rules.report.convert import structure, unstructure
+
+if TYPE_CHECKING:  # the documents of a reporting period are in their own module (they import indicators, contracts)
+    from swp_rules.report.period_documents import IndicatorsDocument, PaymentsDocument
 
 D = TypeVar("D")
 
@@ -119,7 +122,7 @@ class RunSummary:
     rules: tuple[RuleCount, ...]
 
 
-class _Document:
+class Document:
     def to_dict(self) -> dict[str, Any]:
         """The document as JSON-ready plain data."""
         return unstructure(self)  # type: ignore[no-any-return]
@@ -131,7 +134,7 @@ class _Document:
 
 
 @attrs.frozen
-class CheckDocument(_Document):
+class CheckDocument(Document):
     """``swp-rules check --format json``."""
 
     as_of: dt.date
@@ -146,7 +149,7 @@ class CheckDocument(_Document):
 
 
 @attrs.frozen
-class ExplainDocument(_Document):
+class ExplainDocument(Document):
     """``swp-rules explain --format json``: one child's events and every duty's record."""
 
     as_of: dt.date
@@ -157,45 +160,6 @@ class ExplainDocument(_Document):
     duties: tuple[DutyRecord, ...]
     notes: tuple[str, ...]
     rejected: tuple[Rejection, ...]
-
-
-@attrs.frozen
-class IndicatorsDocument(_Document):
-    """``swp-rules indicators --format json``."""
-
-    period: ReportingPeriod
-    rulesets: tuple[RulesetUsed, ...]
-    input: InputCounts
-    indicators: tuple[IndicatorResult, ...]
-    rejected: tuple[Rejection, ...]
-
-
-@attrs.frozen
-class PaymentsDocument(_Document):
-    """``swp-rules payments --format json``."""
-
-    period: ReportingPeriod
-    rulesets: tuple[RulesetUsed, ...]
-    input: InputCounts
-    payments: PaymentStatement
-    rejected: tuple[Rejection, ...]
-
-
-@attrs.frozen
-class DemoDocument(_Document):
-    """``swp-rules demo --format json``: duties, indicators and payments of the embedded example."""
-
-    as_of: dt.date
-    period: ReportingPeriod
-    rulesets: tuple[RulesetUsed, ...]
-    input: InputCounts
-    children: int
-    breaches: tuple[Breach, ...]
-    open: tuple[Obligation, ...]
-    indicators: tuple[IndicatorResult, ...]
-    payments: PaymentStatement
-    rejected: tuple[Rejection, ...]
-    summary: tuple[RuleCount, ...]
 
 
 def check_document(evaluation: Evaluation, described: Iterable[Mapping[str, Any]], counts: InputCounts,
@@ -228,25 +192,3 @@ def run_summary(command: str, document: CheckDocument | ExplainDocument | Indica
                           len(open_), len(document.rejected), len(document.notes), summarise(breaches, open_))
     return RunSummary(command, None, document.period, document.rulesets, document.input, None, 0, 0,
                       len(document.rejected), 0, ())
-
-
-#: The kinds of line in ``--format jsonl`` and the result each holds.
-LINE_KINDS: Mapping[str, type] = {
-    "breach": Breach,
-    "open": Obligation,
-    "note": ChildNote,
-    "rejected": Rejection,
-    "duty": DutyRecord,
-    "indicator": IndicatorResult,
-    "payments": PaymentStatement,
-    "summary": RunSummary,
-}
-LineKind = Literal["breach", "open", "note", "rejected", "duty", "indicator", "payments", "summary"]
-
-DOCUMENTS: Mapping[str, type[_Document]] = {
-    "check": CheckDocument,
-    "explain": ExplainDocument,
-    "indicators": IndicatorsDocument,
-    "payments": PaymentsDocument,
-    "demo": DemoDocument,
-}

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import IO, Any, Final
-
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.engine.timeline import sort_key
@@ -17,6 +12,10 @@ from swp_rules.io.events import Rejection
 from swp_rules.model import Event
 from swp_rules.report.documents import CheckDocument, ExplainDocument, RuleCount, run_summary
 from swp_rules.report.formats import CsvTable, table_of, write_jsonl
+
+if TYPE_CHECKING:  # the terminal views import rich when they are drawn
+    from rich.console import Group, RenderableType
+    from rich.table import Table
 
 _STATUS_STYLE: Final = {"met": "green", "breached": "bold red", "open": "yellow", "lapsed": "dim"}
 
@@ -30,6 +29,8 @@ WIDE: Final = 120
 
 
 def breaches_table(breaches: Sequence[Breach], title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=title or f"Breaches ({len(breaches)})", title_justify="left", show_lines=True)
     for column in ("child", "rule", "basis", "due", "met", "late"):
         table.add_column(column, overflow="fold")
@@ -43,6 +44,10 @@ def breaches_table(breaches: Sequence[Breach], title: str | None = None) -> Tabl
 def breach_blocks(breaches: Sequence[Breach], title: str) -> Group:
     """One block per breach, for a narrow terminal: the facts on a line, then the citation and the explanation,
     wrapped at words to the width."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
     parts: list[RenderableType] = [Text(title, style="bold")]
     for b in breaches:
         head = Text()
@@ -56,6 +61,8 @@ def breach_blocks(breaches: Sequence[Breach], title: str) -> Group:
 
 
 def open_table(open_: Sequence[Obligation], title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=title or f"Open duties ({len(open_)})", title_justify="left")
     for column in ("child", "rule", "basis", "due", "citation"):
         table.add_column(column, overflow="fold")
@@ -66,6 +73,9 @@ def open_table(open_: Sequence[Obligation], title: str | None = None) -> Table:
 
 def summary_table(rules: Sequence[RuleCount]) -> Table:
     """Breaches and open duties by family, rule and basis, with a total row."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Summary by family, rule and basis", title_justify="left")
     for column in ("family", "rule", "basis", "breaches", "open", "children", "most late"):
         table.add_column(column, overflow="fold",
@@ -103,6 +113,8 @@ def limited(breaches: Sequence[Breach], open_: Sequence[Obligation], limit: int,
 
 
 def _more(hidden: int, what: str) -> list[RenderableType]:
+    from rich.text import Text
+
     if hidden <= 0:
         return []
     return [Text(f"… and {hidden} more {what}: --limit 0 shows all; --format csv, xlsx or jsonl writes every row.",
@@ -139,6 +151,8 @@ def write_explain_lines(document: ExplainDocument, out: IO[str]) -> None:
 
 
 def timeline_table(events: Sequence[Event]) -> Table:
+    from rich.table import Table
+
     table = Table(title="Events", title_justify="left")
     for column in ("date", "event", "id", "details"):
         table.add_column(column, overflow="fold")
@@ -149,6 +163,9 @@ def timeline_table(events: Sequence[Event]) -> Table:
 
 
 def duties_table(records: Sequence[DutyRecord]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Duties", title_justify="left", show_lines=True)
     for column in ("rule", "basis", "clock", "due", "status", "met by", "why"):
         table.add_column(column, overflow="fold")

@@ -19,13 +19,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from swp_rules.report.documents import (
-    CheckDocument,
-    ExplainDocument,
-    IndicatorsDocument,
-    PaymentsDocument,
-    RuleCount,
-)
+from swp_rules.report.documents import CheckDocument, ExplainDocument, RuleCount
+from swp_rules.report.period_documents import IndicatorsDocument, PaymentsDocument
 
 LONDON: Final = ZoneInfo("Europe/London")
 #: Excel's limit on a cell's text.

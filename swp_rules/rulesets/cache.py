@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import os
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
@@ -123,6 +122,8 @@ def write_json(key: str, form: str, data: Any) -> None:
         return
     try:
         encoded = msgspec.json.encode({"format": form, "key": key, "data": data})
+        import tempfile  # imported by a run that writes an entry
+
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:

@@ -13,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from swp_rules.rulesets.loader import RulesetError, RulesetProblem, SourceFile, plain
 from swp_rules.rulesets.suggest import did_you_mean
 
@@ -34,6 +31,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def _value(text: str) -> Any:
+    from ruamel.yaml import YAML  # imported when a --param is given
+    from ruamel.yaml.error import YAMLError
+
     try:
         value = YAML(typ="safe", pure=True).load(text)
     except YAMLError:

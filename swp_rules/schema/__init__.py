@@ -216,7 +216,7 @@ def contract_schema() -> dict[str, Any]:
 
 def result_schema(command: str) -> dict[str, Any]:
     """The schema of a command's ``--format json`` document, generated from its result classes."""
-    from swp_rules.report.documents import DOCUMENTS
+    from swp_rules.report.period_documents import DOCUMENTS
     from swp_rules.report.schema import document_schema
 
     return document_schema(DOCUMENTS[command], command)
@@ -224,7 +224,7 @@ def result_schema(command: str) -> dict[str, Any]:
 
 def result_line_schema() -> dict[str, Any]:
     """The schema of one ``--format jsonl`` line."""
-    from swp_rules.report.documents import LINE_KINDS
+    from swp_rules.report.period_documents import LINE_KINDS
     from swp_rules.report.schema import line_schema
 
     return line_schema(dict(LINE_KINDS))

@@ -64,7 +64,7 @@ def due_after(deadline: Deadline, day: dt.date, instant: dt.datetime | None) -> 
 
 def _day(value: Due) -> dt.date:
     if isinstance(value, dt.datetime):
-        local = value.astimezone(calendar.LONDON)
+        local = value.astimezone(calendar.london())
         return dt.date(local.year, local.month, local.day)
     return value
 

@@ -56,11 +56,11 @@ def _staff(draw: DrawFn, period: PlannedPeriod) -> CaseStaff:
 
 
 def _london(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=calendar.LONDON)
+    return pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=calendar.london())
 
 
 def _london_day(instant: dt.datetime) -> dt.date:
-    local = instant.astimezone(calendar.LONDON)
+    local = instant.astimezone(calendar.london())
     return dt.date(local.year, local.month, local.day)
 
 

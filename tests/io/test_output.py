@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.table import Table
 
+from swp_rules.io.console import SafeConsole
 from swp_rules.io.output import (
     FORMULA_STARTS,
     OutputError,
-    SafeConsole,
     atomic_output,
     neutralise_cell,
     spreadsheet_cell,

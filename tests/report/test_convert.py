@@ -28,7 +28,7 @@ from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.indicators.compute import IndicatorReport, IndicatorResult
 from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.periods import ReportingPeriod
-from swp_rules.report import documents
+from swp_rules.report import documents, period_documents
 from swp_rules.report.convert import decimal_number, money_text, structure, unstructure
 from swp_rules.report.schema import _Schemas
 from swp_rules.ssda903.problems import Problem, TableCounts
@@ -37,7 +37,7 @@ RESULT_TYPES: list[type] = [
     DutyRecord, Breach, Obligation, ChildNote, Evaluation, Rejection, InputCounts, IndicatorResult,
     IndicatorReport, MeasureLine, OutcomeLine, BonusLine, DeductionLine, PeriodStatement, Totals, PaymentStatement,
     ReportingPeriod, Spend, Problem, TableCounts, documents.RulesetUsed, documents.RuleCount, documents.RunSummary,
-    *documents.DOCUMENTS.values(),
+    *period_documents.DOCUMENTS.values(),
 ]
 
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from swp_rules import schema
 from swp_rules.cli import main
 from swp_rules.examples import CONTRACT, events_path
-from swp_rules.report.documents import DOCUMENTS
+from swp_rules.report.period_documents import DOCUMENTS
 
 pytestmark = pytest.mark.slow  # every command end to end in every format
 
