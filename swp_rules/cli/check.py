@@ -146,10 +146,7 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     else:
         with open_output(output) as out:
             if chosen == "json":
-                data = document.to_dict()
-                if recorded is not None:
-                    data["register"] = recorded.to_dict()
-                dump_json(data, out)
+                dump_json(document, out, {"register": recorded.to_dict()} if recorded is not None else None)
             elif chosen == "jsonl":
                 write_check_lines(document, out)
             elif chosen == "csv":

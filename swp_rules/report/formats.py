@@ -1,6 +1,8 @@
 """Writing results as JSON, JSON Lines and CSV, all through the one converter (``swp_rules.report.convert``).
 
-- JSON: one document (``swp_rules.report.documents``), indented.
+- JSON: one document (``swp_rules.report.documents``), indented by two spaces, written result by result (each
+  result encoded by msgspec, at C speed; the text is byte for byte what ``json.dump(indent=2, ensure_ascii=False)``
+  writes), so a national run's document is never held whole in memory.
 - JSON Lines: one result a line, each with its ``kind`` (``breach``, ``open``, ``rejected``, ``note``, ``summary``…),
   written as the results come; the ``summary`` line is last. ``swp_rules/schema/result-line.schema.json`` describes
   a line.
@@ -15,21 +17,92 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import attrs
+import msgspec
 
 from swp_rules.io.output import CsvWriter, atomic_output
-from swp_rules.report.convert import EXACT, EXTRAS, keys_of, qualified, unstructure
+from swp_rules.report.convert import EXACT, EXTRAS, converter, keys_of, qualified, unstructure
 
 
-def dump_json(document: Any, out: IO[str]) -> None:
-    """A result document (or plain data) as indented JSON."""
-    data = unstructure(document) if attrs.has(type(document)) else document
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+def dump_json(document: Any, out: IO[str], extra: Mapping[str, Any] | None = None) -> None:
+    """A result document (or plain data) as indented JSON, with ``extra`` keys (plain data) after a document's own.
+
+    A document's (or a mapping's) lists are written one item at a time, so memory does not grow with the output."""
+    cls = type(document)
+    if attrs.has(cls) and not _written_whole(cls):
+        plan = keys_of(cls)
+        pairs: list[tuple[str, Any, Any]] = [(k.key, getattr(document, k.name), k.type) for k in plan]
+    elif attrs.has(cls) or (isinstance(document, Mapping) and all(isinstance(k, str) for k in document)):
+        data = unstructure(document) if attrs.has(cls) else document
+        pairs = [(key, value, None) for key, value in data.items()]
+    else:
+        out.write(json_text(document))
+        out.write("\n")
+        return
+    pairs += [(key, value, None) for key, value in (extra or {}).items()]
+    if not pairs:
+        out.write("{}\n")
+        return
+    for index, (key, value, declared) in enumerate(pairs):
+        out.write(("{" if index == 0 else ",") + "\n  " + json_text(key) + ": ")
+        if isinstance(value, tuple | list) and value:
+            for number, item in enumerate(value):
+                plain = unstructure(item) if declared is not None else item
+                out.write(("[" if number == 0 else ",") + "\n    " + json_text(plain, depth=2))
+            out.write("\n  ]")
+        elif declared is not None:
+            out.write(json_text(converter().unstructure(value, unstructure_as=declared), depth=1))
+        else:
+            out.write(json_text(value, depth=1))
+    out.write("\n}\n")
+
+
+def _written_whole(cls: type) -> bool:
+    """Whether a document class has keys that are not one attribute each (an exact fraction's two keys, a derived
+    key): the converter makes its plain data whole first."""
+    plan = keys_of(cls)
+    return any(k.exact for k in plan) or qualified(cls) in EXTRAS
+
+
+def _has_float(data: Any) -> bool:
+    if isinstance(data, float):
+        return True
+    if isinstance(data, dict):
+        return any(_has_float(v) for v in data.values())
+    if isinstance(data, list | tuple):
+        return any(_has_float(v) for v in data)
+    return False
+
+
+#: A JSON string or number token, for the floats of ``json_text``.
+_TOKENS: Final = re.compile(rb'("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
+
+
+def _python_float(match: re.Match[bytes]) -> bytes:
+    number = match.group(2)
+    if number is None or not any(c in number for c in b".eE"):
+        return match.group(0)
+    return repr(float(number)).encode()
+
+
+def json_text(data: Any, depth: int = 0) -> str:
+    """Plain data as JSON indented by two spaces, as ``json.dumps(data, indent=2, ensure_ascii=False)`` writes it
+    (floats as Python writes them: ``1e-05``, ``1e+16``), each line after the first indented ``depth`` levels more;
+    encoded by msgspec, at C speed. (A float that is not a number is written ``null``: JSON has no NaN.)"""
+    try:
+        encoded = msgspec.json.encode(data)
+    except (TypeError, msgspec.EncodeError):  # keys that are not text (None, a tuple): Python's encoder writes them
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    else:
+        if _has_float(data):  # msgspec writes 1e16 and 0.00001: keep Python's 1e+16 and 1e-05
+            encoded = _TOKENS.sub(_python_float, encoded)
+        text = msgspec.json.format(encoded, indent=2).decode()
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
 def jsonl_line(kind: str, result: Any) -> str:
