@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -25,7 +26,8 @@ from _measure import cpu_seconds, machine_line, peak_children_rss_mib, peak_rss_
 from cohort import write_jsonl
 
 AS_OF = dt.date(2012, 3, 31)
-OUT = Path(__file__).resolve().parent / "out"
+#: Where generated cohorts are written: ``$SWP_RULES_BENCH_OUT`` (e.g. a folder under /tmp), else ``bench/out/``.
+OUT = Path(os.environ.get("SWP_RULES_BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
 
 def _run(path: Path, matcher: str, jobs: int | None, families: list[str], baseline_cpu: float) -> None:
@@ -59,7 +61,7 @@ def _baseline(path: Path) -> float:
 
 def cohort_file(children: int, days: int = 365) -> Path:
     """The seeded cohort in ``bench/out/`` (written once, reused by later runs)."""
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / (f"cohort-{children}.jsonl" if days == 365 else f"cohort-{children}-{days}d.jsonl")
     if not path.exists():
         partial = path.with_suffix(".partial")

@@ -3,7 +3,11 @@ the single-machine path.
 
     python bench/bench_national.py [--children 400000] [--years 5] [--workers 2] [--skip-single]
 
-The history (``bench/cohort.py``: about 30 events a child-year) is written once to ``bench/out/``. Then:
+The defaults are the national figure: 400,000 children over five years (about 34 million events, 3.4 GB of JSON
+Lines); a smaller ``--children`` runs the same thing at a size the machine can take (on a shared two-core machine
+20,000 children over five years takes about ten minutes), and the figures scale with the events (the work is per
+child). The history (``bench/cohort.py``: about 30 events a child-year) is written once to ``bench/out/``, or to
+``$SWP_RULES_BENCH_OUT``. Then:
 
 1. **Dask**: ``swp_rules.distributed.evaluate_files`` on a local cluster of ``--workers`` worker processes
    (``local:N``, loopback only): what ``swp-rules check EVENTS --dask local:N`` does. Printed: wall time, the CPU
