@@ -119,7 +119,8 @@ def main() -> None:
         "`visit-18th-birthday-boundary.yaml`, `in-care-events-after-18.yaml`, `care-ends-at-18.yaml`,\n"
         "`personal-adviser-at-18.yaml`, `pathway-plan-21st-birthday-boundary.yaml`;\n"
         "`tests/engine/test_looked_after_until_18.py` (a Hypothesis property over\n"
-        "records that run past 18, and the contradictions); `tests/indicators/test_indicator_adults.py`.\n\n")
+        "records that run past 18, and the contradictions); `tests/indicators/test_indicator_adults.py` and\n"
+        "`tests/rulesets/indicators/looked-after-on-31-march-at-18.yaml`.\n\n")
     out.write("## Index\n\n| Rule | Ruleset | In force | Deadline | Basis | Citation |\n|---|---|---|---|---|---|\n")
     for rule in sorted(book.rules(), key=lambda r: (r.id, r.in_force_from)):
         until = rule.in_force_to.isoformat() if rule.in_force_to else ""
