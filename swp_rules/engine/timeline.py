@@ -9,8 +9,8 @@ is looked after only while under 18 (Children Act 1989 s.105(1)), and a person a
 anniversary of the birth (Family Law Reform Act 1969 s.9). So a period of care ends at the 18th birthday at the latest,
 whatever the record says: a period the record leaves running is closed on the birthday (``Period.aged_out``), and on
 the birthday itself the young person is no longer looked after. A record that contradicts itself (an event of care
-before any period of care began, a period ending before it began or ending when none is running, a period starting
-on or after the 18th birthday) is a problem of the record: the child cannot be evaluated (docs/duties.md).
+before any period of care began, an end of care that ends no running period, a period starting on or after the 18th
+birthday) is a problem of the record: the child cannot be evaluated (docs/duties.md).
 """
 
 from __future__ import annotations
@@ -39,9 +39,6 @@ ADULT_AGE: Final = 18
 #: Events that happen only while a child is looked after: dated before any period of care began, they contradict it.
 _ONLY_IN_CARE: Final = frozenset({"placement_started", "placement_ended", "legal_status_changed", "looked_after_ended",
                                   "review"})
-#: Events that say the child is in care on their date: outside any period of care (before the 18th birthday), they
-#: contradict the record of when care began and ended.
-_CLAIM_CARE: Final = frozenset({"placement_started", "legal_status_changed", "looked_after_ended"})
 #: Events that start or change care: on the 18th birthday they show the record running on past childhood (an end of
 #: care or of a placement recorded on the birthday still ends the period that day).
 _STARTING: Final = frozenset({"looked_after_started", "placement_started", "legal_status_changed"})
@@ -191,9 +188,11 @@ class Timeline:
         self.anomalies.append(f"{CANNOT_EVALUATE}: {reason}")
 
     def _outside_care(self, event: Event, adult: dt.date | None) -> None:
-        """An event while no period of care is running: a contradiction when it is an event of care before any
-        period began, or one that says the child is in care (a placement, a legal status, an end of care) between
-        periods; after the 18th birthday, or a placement's end recorded after care ended, only a note."""
+        """An event while no period of care is running. A contradiction when it is an event of care before any period
+        began (or with none at all), or an end of care that ends no running period (a period ending before it began,
+        or ending twice): the periods every duty hangs on cannot be known. Only a note, and the event belongs to no
+        period, for a placement or legal status between periods, or anything on or after the 18th birthday (the law
+        had already ended care: the record is late, not wrong)."""
         kind, day = event.type, event.date
         if adult is not None and day >= adult:
             if kind in _ONLY_IN_CARE - {"review"}:
@@ -201,9 +200,10 @@ class Timeline:
                                       "care had ended (Children Act 1989 s.105(1))")
         elif not self.periods and kind in _ONLY_IN_CARE:
             self.problem(f"a {kind} event on {day} comes before any period of care began")
-        elif kind in _CLAIM_CARE:
-            self.problem(f"a {kind} event on {day} falls outside any period of care")
-        elif kind == "placement_ended":
+        elif kind == "looked_after_ended":
+            self.problem(f"a {kind} event on {day} ends no running period of care (it ends a period before it "
+                         "began, or one already ended)")
+        elif kind in _ONLY_IN_CARE - {"review"}:
             self.anomalies.append(f"a {kind} event on {day} falls outside any period of care")
 
     @property
