@@ -58,7 +58,7 @@ class Clock:
         """The clock stopping at the ``age`` birthday ``until``, if that comes before the one it stops at."""
         if self.until is not None and self.until <= until:
             return self
-        return attrs.evolve(self, until=until, age=age)
+        return Clock(self.day, self.instant, self.label, self.evidence, self.window_from, self.scope_end, until, age)
 
     def start_for(self, due: Due) -> Due:
         """The clock's start as a record shows it: an instant when the deadline is one."""
@@ -69,8 +69,9 @@ class Clock:
     def restarted(self, *, event: Event, index: int, label: str, hours: bool) -> Clock:
         """The next clock of a chain, from the event that discharged the last obligation (``hours``: from its
         time of day as well)."""
-        return attrs.evolve(self, day=event.date, instant=event.time if hours else None, label=label,
-                            evidence=(event.id,), window_from=index + 1)
+        # built directly, not with attrs.evolve: a chain restarts its clock at every discharge
+        return Clock(event.date, event.time if hours else None, label, (event.id,), index + 1, self.scope_end,
+                     self.until, self.age)
 
 
 @attrs.frozen(slots=True)

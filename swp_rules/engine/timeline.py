@@ -122,6 +122,9 @@ class Timeline:
     anomalies: list[str] = attrs.field(factory=list)
     #: Structural problems the record declares (``record_problem`` fields): the child cannot be evaluated.
     problems: list[str] = attrs.field(factory=list)
+    #: The 18th birthday: from that day the young person is not a child and not looked after (``None`` without a
+    #: date of birth).
+    adult_from: dt.date | None = None
 
     @classmethod
     def build(cls, child: str, events: Iterable[Event]) -> Timeline:
@@ -130,7 +133,7 @@ class Timeline:
         periods: list[Period] = []
         timeline = cls(child, ordered, periods, positions)
         dobs = [e.fields["dob"] for e in ordered if e.type == "child"]
-        adult = calendar.birthday(dobs[-1], ADULT_AGE) if dobs else None
+        adult = timeline.adult_from = calendar.birthday(dobs[-1], ADULT_AGE) if dobs else None
         current: Period | None = None
         for index, event in enumerate(ordered):
             positions.setdefault(event.type, []).append(index)
@@ -205,12 +208,6 @@ class Timeline:
                          "began, or one already ended)")
         elif kind in _ONLY_IN_CARE - {"review"}:
             self.anomalies.append(f"a {kind} event on {day} falls outside any period of care")
-
-    @property
-    def adult_from(self) -> dt.date | None:
-        """The 18th birthday: from that day the young person is not a child and not looked after (``None`` without
-        a date of birth)."""
-        return calendar.birthday(self.dob, ADULT_AGE) if self.dob is not None else None
 
     def aged_out_on(self, day: dt.date) -> Period | None:
         """The period of care the record left running that ended on ``day`` because it was the 18th birthday."""
