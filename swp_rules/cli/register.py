@@ -102,8 +102,8 @@ RUN_COLUMNS: Final = ("run", "recorded_at", "as_of", "children", "breaches", "op
 
 def _run_row(run: Run) -> dict[str, Any]:
     return {"run": run.id, "recorded_at": run.recorded_at, "as_of": run.as_of.isoformat(), "children": run.children,
-            "breaches": run.breaches, "open": run.open, "read": run.read, "evaluated": run.evaluated,
-            "duplicates": run.duplicates, "rejected": run.rejected, "families": " ".join(run.families),
+            "breaches": run.breaches, "open": run.open, "read": run.input.read, "evaluated": run.input.evaluated,
+            "duplicates": run.input.duplicates, "rejected": run.input.rejected, "families": " ".join(run.families),
             "input_digest": run.input_digest}
 
 

@@ -7,15 +7,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from swp_rules.io.events import InputCounts
 from swp_rules.register.database import UnknownRun
-from swp_rules.register.results import DiffLine, RegisterDiff, RegisteredBreach, Run
+from swp_rules.register.results import DiffLine, RegisterDiff, RegisteredBreach, Resolved, Run, Sighting
 from swp_rules.register.tables import duties, findings, runs
 
 
 def _run(row: Any) -> Run:
     return Run(id=row.id, recorded_at=row.recorded_at, as_of=row.as_of, input_digest=row.input_digest,
                rulesets=tuple(json.loads(row.rulesets)), families=tuple(f for f in row.families.split(",") if f),
-               read=row.read, evaluated=row.evaluated, duplicates=row.duplicates, rejected=row.rejected,
+               input=InputCounts(read=row.read, evaluated=row.evaluated, duplicates=row.duplicates,
+                                 rejected=row.rejected),
                children=row.children, breaches=row.breaches, open=row.open)
 
 
@@ -63,9 +65,9 @@ def list_breaches(connection: sa.Connection, *, open_only: bool = False, child: 
     return [RegisteredBreach(
         child=r.child, rule=r.rule, due=r.due, met=r.met, days_late=r.days_late, citation=r.citation,
         evidence=tuple(json.loads(r.evidence)), explanation=r.explanation, basis=r.basis,
-        discharged_by=r.discharged_by, first_seen_run=r.first_breached_run, first_seen_as_of=r.first_as_of,
-        last_seen_run=r.last_run_id, last_seen_as_of=r.last_as_of, resolved_run=r.resolved_run,
-        resolved_as_of=r.resolved_as_of, resolution=r.resolution,
+        discharged_by=r.discharged_by, first_seen=Sighting(r.first_breached_run, r.first_as_of),
+        last_seen=Sighting(r.last_run_id, r.last_as_of),
+        resolved=None if r.resolved_run is None else Resolved(r.resolved_run, r.resolved_as_of, r.resolution),
     ) for r in connection.execute(query)]
 
 

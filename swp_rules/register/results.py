@@ -1,4 +1,8 @@
-"""What the register answers: runs, breaches with their history, and the difference between two runs."""
+"""What the register answers: runs, breaches with their history, and the difference between two runs.
+
+Each is written as JSON through the one converter of every result (``swp_rules.report.convert``: dates as ISO text,
+tuples as lists), so ``to_dict`` and ``from_dict`` read each other back like every other result's.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,16 @@ from typing import Any, Literal
 
 import attrs
 
+from swp_rules.io.events import InputCounts
+from swp_rules.plain import PlainData
+
 Resolution = Literal["met", "no longer reported"]
 
 
 @attrs.frozen
-class Run:
-    """One recorded ``check``: when, as of, over which input (its SHA-256), with which rulesets, and the counts."""
+class Run(PlainData):
+    """One recorded ``check``: when, as of, over which input (its SHA-256), with which rulesets and families, what
+    became of the records read (``input``), and the counts of children, breaches and open duties."""
 
     id: int
     recorded_at: str
@@ -20,42 +28,45 @@ class Run:
     input_digest: str
     rulesets: tuple[dict[str, Any], ...]
     families: tuple[str, ...]
-    read: int
-    evaluated: int
-    duplicates: int
-    rejected: int
+    input: InputCounts
     children: int
     breaches: int
     open: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "recorded_at": self.recorded_at, "as_of": self.as_of.isoformat(),
-            "input_digest": self.input_digest, "rulesets": list(self.rulesets), "families": list(self.families),
-            "input": {"read": self.read, "evaluated": self.evaluated, "duplicates": self.duplicates,
-                      "rejected": self.rejected},
-            "children": self.children, "breaches": self.breaches, "open": self.open,
-        }
-
 
 @attrs.frozen
-class RecordedRun:
-    """The outcome of recording a run: its id, and whether it was added (``False``: the same input, date,
-    rulesets and families were already recorded, as run ``id``)."""
+class RecordedRun(PlainData):
+    """The outcome of recording a run: its id (written ``run``), and whether it was added (``False``: the same
+    input, date, rulesets and families were already recorded, as run ``id``)."""
 
     id: int
     added: bool
     new: int = 0
     resolved: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"run": self.id, "added": self.added, "new": self.new, "resolved": self.resolved}
+
+@attrs.frozen
+class Sighting(PlainData):
+    """A run that reported a breach, and that run's as-of date."""
+
+    run: int
+    as_of: dt.date
 
 
 @attrs.frozen
-class RegisteredBreach:
+class Resolved(PlainData):
+    """The run that resolved a breach, its as-of date, and how: met, or no longer reported."""
+
+    run: int
+    as_of: dt.date
+    how: Resolution
+
+
+@attrs.frozen
+class RegisteredBreach(PlainData):
     """A breach as the register knows it: the duty (child, rule, due), what the last run that reported it said,
-    and its history: first seen, last seen, resolved (met, or no longer reported) and the run that resolved it."""
+    and its history: first seen, last seen, and resolved (``None`` while it is open). Written with ``open``
+    beside its own keys."""
 
     child: str
     rule: str
@@ -67,39 +78,51 @@ class RegisteredBreach:
     explanation: str
     basis: str | None
     discharged_by: str | None
-    first_seen_run: int
-    first_seen_as_of: dt.date
-    last_seen_run: int
-    last_seen_as_of: dt.date
-    resolved_run: int | None
-    resolved_as_of: dt.date | None
-    resolution: Resolution | None
+    first_seen: Sighting
+    last_seen: Sighting
+    resolved: Resolved | None
 
     @property
     def is_open(self) -> bool:
         """Still overdue: not met, and reported by the latest run that covers it."""
-        return self.resolved_run is None
+        return self.resolved is None
+
+    @property
+    def first_seen_run(self) -> int:
+        return self.first_seen.run
+
+    @property
+    def first_seen_as_of(self) -> dt.date:
+        return self.first_seen.as_of
+
+    @property
+    def last_seen_run(self) -> int:
+        return self.last_seen.run
+
+    @property
+    def last_seen_as_of(self) -> dt.date:
+        return self.last_seen.as_of
+
+    @property
+    def resolved_run(self) -> int | None:
+        return None if self.resolved is None else self.resolved.run
+
+    @property
+    def resolved_as_of(self) -> dt.date | None:
+        return None if self.resolved is None else self.resolved.as_of
+
+    @property
+    def resolution(self) -> Resolution | None:
+        return None if self.resolved is None else self.resolved.how
 
     def days_open(self, as_of: dt.date) -> int:
         """Days from the run that first reported it to ``as_of``."""
-        return (as_of - self.first_seen_as_of).days
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "child": self.child, "rule": self.rule, "due": self.due, "met": self.met, "days_late": self.days_late,
-            "citation": self.citation, "evidence": list(self.evidence), "explanation": self.explanation,
-            "basis": self.basis, "discharged_by": self.discharged_by,
-            "first_seen": {"run": self.first_seen_run, "as_of": self.first_seen_as_of.isoformat()},
-            "last_seen": {"run": self.last_seen_run, "as_of": self.last_seen_as_of.isoformat()},
-            "resolved": None if self.resolved_run is None else {
-                "run": self.resolved_run, "as_of": _iso(self.resolved_as_of), "how": self.resolution},
-            "open": self.is_open,
-        }
+        return (as_of - self.first_seen.as_of).days
 
 
 @attrs.frozen
-class DiffLine:
-    """One breach in a comparison of two runs."""
+class DiffLine(PlainData):
+    """One breach in a comparison of two runs (``first_seen_as_of`` is written ``first_seen``)."""
 
     child: str
     rule: str
@@ -111,31 +134,15 @@ class DiffLine:
     days_open: int
     resolution: Resolution | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"child": self.child, "rule": self.rule, "due": self.due, "citation": self.citation,
-                "days_late": self.days_late, "met": self.met, "first_seen": self.first_seen_as_of.isoformat(),
-                "days_open": self.days_open, "resolution": self.resolution}
-
 
 @attrs.frozen
-class RegisterDiff:
-    """What changed between two runs: breaches new in the later one, breaches of the earlier one resolved by it
-    (met, or no longer reported), and breaches still open in both, with the days each has been open."""
+class RegisterDiff(PlainData):
+    """What changed between two runs (written ``from`` and ``to``): breaches new in the later one, breaches of the
+    earlier one resolved by it (met, or no longer reported), and breaches still open in both, with the days each
+    has been open."""
 
     from_run: Run
     to_run: Run
     new: tuple[DiffLine, ...]
     resolved: tuple[DiffLine, ...]
     still_open: tuple[DiffLine, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "from": self.from_run.to_dict(), "to": self.to_run.to_dict(),
-            "new": [d.to_dict() for d in self.new],
-            "resolved": [d.to_dict() for d in self.resolved],
-            "still_open": [d.to_dict() for d in self.still_open],
-        }
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()

@@ -43,6 +43,9 @@ RENAMES: Final[Mapping[str, Mapping[str, str]]] = {
     "swp_rules.contracts.statement.BonusLine": {"budget": "placement_budget", "spend": "placement_spend"},
     "swp_rules.contracts.spend.Spend": {"uncosted": "uncosted_placements"},
     "swp_rules.indicators.compute.IndicatorReport": {"results": "indicators"},
+    "swp_rules.register.results.RecordedRun": {"id": "run"},
+    "swp_rules.register.results.DiffLine": {"first_seen_as_of": "first_seen"},
+    "swp_rules.register.results.RegisterDiff": {"from_run": "from", "to_run": "to"},
 }
 
 
@@ -57,6 +60,9 @@ def _display(result: Any) -> str:
 EXTRAS: Final[Mapping[str, Mapping[str, tuple[Callable[[Any], Any], dict[str, Any]]]]] = {
     "swp_rules.indicators.compute.IndicatorResult": {
         "display": (_display, {"type": "string", "description": "the value rounded for people (50.0%, 13.0)"}),
+    },
+    "swp_rules.register.results.RegisteredBreach": {
+        "open": (lambda breach: breach.is_open, {"type": "boolean", "description": "not resolved (still overdue)"}),
     },
 }
 

@@ -8,7 +8,7 @@ the register holds (a date, or a date and time for a duty due at an hour).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from swp_rules.report.workbook import Book, Column, col
@@ -21,11 +21,18 @@ def _rulesets(run: Run) -> str:
     return ", ".join(f"{r.get('id', '')} v{r.get('version', '')}" for r in run.rulesets)
 
 
+_COUNTS: Final = ("read", "evaluated", "duplicates", "rejected")
+
+
+def _counted(name: str) -> Callable[[Run], int]:
+    return lambda run: int(getattr(run.input, name))
+
+
 RUN_COLUMNS: Final = (
     col("id", "int", 8, "run"), col("recorded_at", width=26, header="recorded at"),
     col("as_of", "date", 12, "as of"), col("children", "int", 10), col("breaches", "int", 10),
-    col("open", "int", 10), col("read", "int", 10), col("evaluated", "int", 10), col("duplicates", "int", 10),
-    col("rejected", "int", 10), col("families", width=24), Column("rulesets", _rulesets, width=40),
+    col("open", "int", 10), *(Column(name, _counted(name), "int", 10) for name in _COUNTS),
+    col("families", width=24), Column("rulesets", _rulesets, width=40),
     col("input_digest", width=66, header="input digest (SHA-256)"),
 )
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 from swp_rules.engine.evaluate import Evaluation
 from swp_rules.engine.results import DutyRecord
@@ -33,8 +33,9 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-class DocumentResponse(Response):
-    """JSON with the command line's encoding of dates, decimals and results."""
+class DocumentResponse(JSONResponse):
+    """JSON with the command line's encoding of dates, decimals and results (a ``JSONResponse``, so the OpenAPI
+    document takes the route's declared schema as it is)."""
 
     media_type = "application/json"
 

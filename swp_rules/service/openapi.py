@@ -79,6 +79,28 @@ def components() -> dict[str, Any]:
         for def_name, definition in defs.items():
             found[f"{name}_{def_name}"] = _rewrite_refs(definition, f"{name}_")
         found[name] = _rewrite_refs(body, f"{name}_")
+    return found | register_components()
+
+
+def register_components() -> dict[str, Any]:
+    """The register's answers (``GET /register/runs``, ``/breaches``, ``/diff``), described from the result classes
+    themselves through the converter's schema generator (``swp_rules.report.schema``), as the command line writes
+    them with ``--format json``."""
+    from swp_rules.register.results import RegisterDiff, RegisteredBreach, Run
+    from swp_rules.report.schema import document_schema
+
+    found: dict[str, Any] = {}
+    for name, cls in (("RegisterRun", Run), ("RegisteredBreach", RegisteredBreach), ("RegisterDiff", RegisterDiff)):
+        body = document_schema(cls, name)
+        for key in ("$schema", "$id", "title"):
+            body.pop(key, None)
+        for def_name, definition in body.pop("$defs", {}).items():
+            found[f"{name}_{def_name}"] = _rewrite_refs(definition, f"{name}_")
+        found[name] = _rewrite_refs(body, f"{name}_")
+    for name, key, item in (("RegisterRuns", "runs", "RegisterRun"), ("RegisterBreaches", "breaches",
+                                                                        "RegisteredBreach")):
+        found[name] = {"type": "object", "properties": {key: {"type": "array", "items": {
+            "$ref": f"#/components/schemas/{item}"}}}, "required": [key]}
     return found
 
 

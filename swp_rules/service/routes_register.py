@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from swp_rules.engine.evaluate import Evaluation
 from swp_rules.io.events import LoadedEvents
 from swp_rules.service.common import state
+from swp_rules.service.documents import DocumentResponse
 from swp_rules.service.state import ServiceState
 
 router = APIRouter(prefix="/register", tags=["register"],
@@ -48,25 +49,35 @@ def record_run(swp: ServiceState, result: Evaluation, loaded: LoadedEvents, body
     return found
 
 
-@router.get("/runs", summary="Every run recorded, oldest first")
-def runs(request: Request) -> dict[str, Any]:
+def _answer(component: str, description: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": description,
+                  "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}},
+            401: {"description": "No valid bearer token."}}
+
+
+@router.get("/runs", summary="Every run recorded, oldest first", response_class=DocumentResponse,
+            responses=_answer("RegisterRuns", "As `swp-rules register runs --format json`, without `register`."))
+def runs(request: Request) -> DocumentResponse:
     with _register(state(request)) as register:
-        return {"runs": [r.to_dict() for r in register.runs()]}
+        return DocumentResponse({"runs": [r.to_dict() for r in register.runs()]})
 
 
-@router.get("/breaches", summary="Breaches with their history (first seen, last seen, resolved)")
+@router.get("/breaches", summary="Breaches with their history (first seen, last seen, resolved)",
+            response_class=DocumentResponse,
+            responses=_answer("RegisterBreaches", "As `swp-rules register breaches --format json`."))
 def breaches(request: Request,
              open: Annotated[bool, Query(description="Only breaches still open.")] = False,
              child: Annotated[str | None, Query(description="Only this child's breaches.")] = None,
              rule: Annotated[str | None, Query(description="Only this rule's breaches.")] = None,
-             ) -> dict[str, Any]:
+             ) -> DocumentResponse:
     with _register(state(request)) as register:
-        return {"breaches": [b.to_dict() for b in register.breaches(open_only=open, child=child, rule=rule)]}
+        found = register.breaches(open_only=open, child=child, rule=rule)
+        return DocumentResponse({"breaches": [b.to_dict() for b in found]})
 
 
-@router.get("/diff", summary="New, resolved and still-open breaches between two runs")
+@router.get("/diff", summary="New, resolved and still-open breaches between two runs", response_class=DocumentResponse,
+            responses=_answer("RegisterDiff", "As `swp-rules register diff --format json`."))
 def diff(request: Request, from_run: Annotated[int, Query(alias="from", ge=1)],
-         to_run: Annotated[int, Query(alias="to", ge=1)]) -> dict[str, Any]:
+         to_run: Annotated[int, Query(alias="to", ge=1)]) -> DocumentResponse:
     with _register(state(request)) as register:
-        found: dict[str, Any] = register.diff(from_run, to_run).to_dict()
-        return found
+        return DocumentResponse(register.diff(from_run, to_run).to_dict())

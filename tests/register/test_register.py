@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swp_rules.engine.results import Breach
+from swp_rules.io.events import InputCounts
 from swp_rules.register import Register, RegisterError
 
 
@@ -25,7 +26,7 @@ def test_a_new_register_records_a_run_with_its_counts(register_name: str) -> Non
         [listed] = register.runs()
         assert listed.id == recorded.id
         assert (listed.as_of, listed.breaches, listed.open, listed.children) == (dt.date(2011, 6, 30), 1, 1, 2)
-        assert (listed.read, listed.evaluated, listed.duplicates, listed.rejected) == (10, 10, 0, 0)
+        assert listed.input == InputCounts(read=10, evaluated=10, duplicates=0, rejected=0)
         assert listed.rulesets == evaluation.rulesets and listed.input_digest == run_input.input_digest
         assert register.run(recorded.id) == listed
 
@@ -196,3 +197,18 @@ def _resolved_by(said: list[str], ids: list[int]) -> tuple[int | None, str | Non
         elif seen and resolved[0] is None:
             resolved = (run_id, "no longer reported")
     return resolved
+
+
+def test_what_the_register_answers_reads_back_through_the_converter(register_name: str) -> None:
+    from swp_rules.register.results import RegisterDiff, RegisteredBreach, Run
+
+    with Register.open(register_name, create=True) as register:
+        ids = [register.record(*run(day, found)).id for day, found in _history()]
+        runs, breaches, diff = register.runs(), register.breaches(), register.diff(ids[0], ids[2])
+    assert [Run.from_dict(r.to_dict()) for r in runs] == runs
+    assert [RegisteredBreach.from_dict(b.to_dict()) for b in breaches] == breaches
+    assert RegisterDiff.from_dict(diff.to_dict()) == diff
+    written = {b.child: b.to_dict() for b in breaches}
+    assert written["C1"]["resolved"] == {"run": ids[1], "as_of": "2011-07-31", "how": "met"}
+    assert written["C3"]["open"] is True and written["C3"]["first_seen"] == {"run": ids[1], "as_of": "2011-07-31"}
+    assert runs[0].to_dict()["input"] == {"read": 10, "evaluated": 10, "duplicates": 0, "rejected": 0}

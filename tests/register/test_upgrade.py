@@ -65,7 +65,7 @@ def test_an_old_register_is_refused_then_upgraded_keeping_its_history(backend: s
     assert "up to date" in _cli("register", "upgrade", "--register", name).stdout
     with Register.open(name) as register:
         assert register.schema_version() == head_revision()
-        assert [(r.id, r.as_of.isoformat(), r.duplicates, r.families) for r in register.runs()] == [
+        assert [(r.id, r.as_of.isoformat(), r.input.duplicates, r.families) for r in register.runs()] == [
             (1, "2011-06-30", 1, ()), (2, "2011-07-31", 0, ())]
         by_child = {b.child: b for b in register.breaches()}
         assert by_child["OLD1"].resolution == "met" and by_child["OLD1"].basis is None

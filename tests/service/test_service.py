@@ -205,10 +205,22 @@ def test_the_register_over_http(tmp_path: Path, example_body: bytes) -> None:
         assert still and all(b["open"] for b in still)
         diff = client.get(f"/register/diff?from={runs[0]['id']}&to={runs[1]['id']}", headers=AUTH).json()
         assert set(diff) >= {"new", "resolved", "still_open"}
+        every = client.get("/register/breaches", headers=AUTH).json()
+        for component, answer in (("RegisterRuns", {"runs": runs}), ("RegisterBreaches", every),
+                                  ("RegisterDiff", diff)):  # the answers are what the OpenAPI document says
+            _valid(answer, component)
         assert client.get("/register/diff?from=1&to=99", headers=AUTH).status_code == 404
     with make_client() as client:
         assert client.get("/register/runs", headers=AUTH).status_code == 503
         assert client.post("/check?record=true", content=b"[]", headers=AUTH).status_code == 400
+
+
+def _valid(answer: object, component: str) -> None:
+    import jsonschema
+
+    document = json.loads(SHIPPED.read_text())
+    schema = {"$ref": f"#/components/schemas/{component}", "components": document["components"]}
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(answer)
 
 
 def test_the_shipped_openapi_document_is_the_generated_one() -> None:
