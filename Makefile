@@ -23,7 +23,7 @@ test: $(BIN)/.installed
 	$(BIN)/ruff check swp_rules tests bench
 	$(BIN)/mypy --strict swp_rules
 
-# The unit and case tests only (no property, metamorphic, state-machine or scale tests): under a minute.
+# The unit tests and the ruleset cases (what tests/conftest.py and the slow marks leave): under a minute on two cores.
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
