@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -144,14 +144,10 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
 
         write_workbook(check_workbook(document), output)
     else:
+        extra = {"register": recorded.to_dict()} if recorded is not None else None
         with open_output(output) as out:
-            if chosen == "json":
-                dump_json(document, out, {"register": recorded.to_dict()} if recorded is not None else None)
-            elif chosen == "jsonl":
-                write_check_lines(document, out)
-            elif chosen == "csv":
-                write_csv_tables(check_tables(document), out, output)
-            else:
+            if not _write_data(chosen, out, output, lambda: dump_json(document, out, extra),
+                               lambda: write_check_lines(document, out), lambda: check_tables(document)):
                 render_table(out, *_check_view(document, result.not_evaluated, limit, out))
     # SPEC.md §3: 1 for breaches or rejected records. Children that cannot be evaluated are listed in the notes
     # (the importer that found their structural problems has already exited 1 for them).
@@ -253,13 +249,8 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
         write_text_output(explain_page(document), output)
         return _explain_exit(records)
     with open_output(output) as out:
-        if chosen == "json":
-            dump_json(document, out)
-        elif chosen == "jsonl":
-            write_explain_lines(document, out)
-        elif chosen == "csv":
-            write_csv_tables(explain_tables(document), out, output)
-        else:
+        if not _write_data(chosen, out, output, lambda: dump_json(document, out),
+                           lambda: write_explain_lines(document, out), lambda: explain_tables(document)):
             counts = {s: sum(1 for r in records if r.status == s) for s in ("met", "breached", "open", "lapsed")}
             summary = ", ".join(f"{n} {s}" for s, n in counts.items())
             parts: list[Any] = [f"Child {child}, as of {day.isoformat()}: {summary}"]
@@ -268,6 +259,20 @@ def explain_command(*, events: tuple[str, ...], child: str, as_of: str | None, r
             parts.extend(f"Note: {n}" for n in timeline.anomalies)
             render_table(out, *parts)
     return _explain_exit(records)
+
+
+def _write_data(chosen: str, out: IO[str], output: Path | None, json: Callable[[], None],
+                lines: Callable[[], None], tables: Callable[[], Any]) -> bool:
+    """A document as JSON, JSON Lines or CSV tables; ``False`` for the table format, which the caller renders."""
+    if chosen == "json":
+        json()
+    elif chosen == "jsonl":
+        lines()
+    elif chosen == "csv":
+        write_csv_tables(tables(), out, output)
+    else:
+        return False
+    return True
 
 
 def _explain_exit(records: Sequence[DutyRecord]) -> int:
