@@ -17,6 +17,7 @@ import attrs
 from swp_rules import calendar
 from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.duties import Condition
+from swp_rules.rulesets.loader import RulesetFile
 
 #: The five Every Child Matters outcomes and the SWP pilots' sixth (docs/indicators.md).
 OUTCOMES: Final[Mapping[str, str]] = {
@@ -200,15 +201,9 @@ class IndicatorDefinition:
 
 
 @attrs.frozen
-class IndicatorRuleset:
-    """An indicators file: its id, version, title, content hash, parameters and definitions."""
+class IndicatorRuleset(RulesetFile):
+    """An indicators file: its definitions."""
 
-    id: str
-    version: str
-    title: str
-    sha256: str
-    path: str
-    parameters: Mapping[str, Any]
     indicators: tuple[IndicatorDefinition, ...]
     kind: str = "indicators"
 

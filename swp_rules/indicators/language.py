@@ -306,8 +306,8 @@ def parse_indicators(source: SourceFile, overrides: Mapping[str, Any] | None = N
     if head.parameters.get("duration_counting", "inclusive") not in ("inclusive", "exclusive"):
         root["parameters"].fail("duration_counting must be inclusive or exclusive")
     ctx = _Context(head.parameters)
-    ruleset = IndicatorRuleset(head.id, head.version, head.title, source.sha256, str(source.path), head.parameters,
-                               ())
+    ruleset = IndicatorRuleset(id=head.id, version=head.version, title=head.title, sha256=source.sha256,
+                               path=str(source.path), parameters=head.parameters, indicators=())
     found: list[IndicatorDefinition] = []
     items = root["indicators"]
     if not isinstance(items.value, list) or not items.value:

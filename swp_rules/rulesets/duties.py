@@ -18,6 +18,7 @@ from swp_rules.rulesets import conditions as cond
 from swp_rules.rulesets.loader import (
     MAX_WHOLE,
     Node,
+    RulesetFile,
     SourceFile,
     parse_in_force,
     read_heading,
@@ -204,16 +205,10 @@ class DutyRule:
 
 
 @attrs.frozen
-class DutyRuleset:
-    """A duties ruleset file: its id, version, title, content hash, parameters and rules."""
+class DutyRuleset(RulesetFile):
+    """A duties ruleset file: the instrument it encodes and its rules."""
 
-    id: str
-    version: str
-    title: str
     instrument: str
-    sha256: str
-    path: str
-    parameters: Mapping[str, Any]
     rules: tuple[DutyRule, ...]
     kind: str = "duties"
 
@@ -499,8 +494,8 @@ def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None)
     instrument = root["instrument"].string(required=False) or ""
     start, end = parse_in_force(root["in_force"], (None, None))
     parameters = head.parameters
-    ruleset = DutyRuleset(head.id, head.version, head.title, instrument, source.sha256, str(source.path), parameters,
-                          ())
+    ruleset = DutyRuleset(id=head.id, version=head.version, title=head.title, sha256=source.sha256,
+                          path=str(source.path), parameters=parameters, instrument=instrument, rules=())
     parsed: list[tuple[DutyRule, Node]] = []
     rules_node = root["rules"]
     if not isinstance(rules_node.value, list) or not rules_node.value:

@@ -426,6 +426,19 @@ def parse_in_force(node: Node, default: tuple[dt.date | None, dt.date | None],
 
 
 @attrs.frozen
+class RulesetFile:
+    """What a parsed ruleset file is, whatever its kind: its id, version and title, its content hash (SHA-256), its
+    path, and the parameter values used (``--param`` may set them)."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str
+    path: str
+    parameters: Mapping[str, Any]
+
+
+@attrs.frozen
 class Heading:
     """What every duties and indicators file opens with: its id, version and title, and its parameters with the
     caller's overrides applied (``--param``; only declared parameters can be set)."""
