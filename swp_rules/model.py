@@ -507,16 +507,19 @@ class Event:
 
     @classmethod
     def _checked(cls, id: str, child: str, type: str, date: dt.date, time: dt.datetime | None,
-                 fields: dict[str, Any]) -> Event:
+                 fields: dict[str, Any] | MappingProxyType[str, Any]) -> Event:
         """Build an event whose every value has just been checked, without checking them twice (``fields`` is a
-        new dict, owned by the event from now on)."""
+        new dict, owned by the event from now on, or a read-only view that events with the same fields share)."""
         event: Event = _NEW(cls)
         _SET_ID(event, id)
         _SET_CHILD(event, child)
         _SET_TYPE(event, type)
         _SET_DATE(event, date)
         _SET_TIME(event, time)
-        _SET_FIELDS(event, MappingProxyType(fields) if fields else _NO_FIELDS)
+        frozen: Mapping[str, Any] = fields
+        if fields.__class__ is not MappingProxyType:  # (``type`` is the event type here)
+            frozen = MappingProxyType(fields) if fields else _NO_FIELDS
+        _SET_FIELDS(event, frozen)
         return event
 
     def to_dict(self) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class OracleMatcher:
         if self._cache is None:
             self.evaluations += 1
             return cond.holds(condition.node, facts)
-        key = (condition, tuple(facts.get(n) for n in condition.names))
+        key = (condition, tuple(map(facts.get, condition.names)))
         found = self._cache.get(key)
         if found is None:
             self.evaluations += 1
@@ -68,6 +68,21 @@ class DurableMatcher:
     name = "durable-rules"
 
     def __init__(self, conditions: Iterable[Condition] = (), cache: bool = True) -> None:
+        self._lock = threading.Lock()
+        self._host: Any = None  # durable-rules is imported and its host made at the first question (``_register``)
+        self._ruleset = f"swp{next(_HOST_NAMES)}"
+        self._keys: dict[Condition, int] = {}
+        self._answers: dict[int, bool] = {}
+        self._ids = itertools.count(1)
+        self._derived: dict[int, list[tuple[str, cond.Node]]] = {}
+        self._cache: dict[tuple[Condition, tuple[Any, ...]], bool] | None = {} if cache else None
+        self.evaluations = 0
+        self._registered = False
+        self._pending: list[Condition] = list(dict.fromkeys(conditions))
+        for condition in self._pending:
+            self._key(condition)
+
+    def _make_host(self) -> Any:
         from durable import engine as durable_engine
 
         matcher = self
@@ -81,19 +96,7 @@ class DurableMatcher:
             def get_action(self, action_name: str) -> Any:
                 return matcher._action(action_name)
 
-        self._lock = threading.Lock()
-        self._host = _Host()
-        self._ruleset = f"swp{next(_HOST_NAMES)}"
-        self._keys: dict[Condition, int] = {}
-        self._answers: dict[int, bool] = {}
-        self._ids = itertools.count(1)
-        self._derived: dict[int, list[tuple[str, cond.Node]]] = {}
-        self._cache: dict[tuple[int, tuple[Any, ...]], bool] | None = {} if cache else None
-        self.evaluations = 0
-        self._registered = False
-        self._pending: list[Condition] = list(dict.fromkeys(conditions))
-        for condition in self._pending:
-            self._key(condition)
+        return _Host()
 
     def _key(self, condition: Condition) -> int:
         key = self._keys.get(condition)
@@ -117,6 +120,7 @@ class DurableMatcher:
             for index, expression in enumerate(self._expressions(key, condition.node)):
                 rules[f"c{key}_{index}"] = {"all": [{"m": expression}], "pri": 1, "run": "holds"}
         rules["otherwise"] = {"all": [{"m": {"$ex": {"q": 1}}}], "pri": 100, "run": "fails"}
+        self._host = self._make_host()
         self._host.set_rulesets({self._ruleset: rules})
         self._registered = True
 
@@ -151,17 +155,18 @@ class DurableMatcher:
         return kept[0] if len(kept) == 1 else cond.And(tuple(kept))
 
     def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
+        values = tuple(map(facts.get, condition.names))
+        cache = self._cache
+        if cache is not None:  # a remembered answer is read without the lock (a dict read is atomic)
+            found = cache.get((condition, values))
+            if found is not None:
+                return found
         with self._lock:
             if not self._registered:
                 self._register()
             key = self._keys.get(condition)
             if key is None:
                 raise MatcherError("a condition was asked that the ruleset did not declare")
-            values = tuple(facts.get(n) for n in condition.names)
-            if self._cache is not None:
-                found = self._cache.get((key, values))
-                if found is not None:
-                    return found
             message: dict[str, Any] = {"id": next(self._ids), "sid": "0", "q": key}
             for name, value in zip(condition.names, values, strict=True):
                 if value is not None:
@@ -176,8 +181,8 @@ class DurableMatcher:
             answer = self._answers.pop(message["id"], None)
             if answer is None:
                 raise MatcherError("durable-rules ran no action for a condition")
-            if self._cache is not None:
-                self._cache[(key, values)] = answer
+            if cache is not None:
+                cache[(condition, values)] = answer
             return answer
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal, Union
 
 import msgspec
@@ -117,4 +118,29 @@ def decode_event(line: bytes) -> Event | None:
                     fields[name] = value if convert is None else convert(value)
     except ValueError:  # a date or amount the model refuses: from_dict says why
         return None
-    return _BUILD(values[0], _INTERN(values[1]), type_name, day, time, fields)
+    return _BUILD(values[0], _INTERN(values[1]), type_name, day, time,
+                  _shared_fields(type_name, fields) if fields else fields)
+
+
+#: Read-only field mappings already made, by event type and content: most events' fields repeat (a visit by the
+#: same worker, seen alone; a review's participation code), so events with equal fields share one mapping, a
+#: fraction of the memory of one each. At most ``_SHARED_MOST`` are remembered (unique ones, a carer's id or a
+#: cost, are not worth keeping); past that, only those already kept are shared.
+_SHARED: Final[dict[tuple[Any, ...], MappingProxyType[str, Any]]] = {}
+_SHARED_MOST: Final = 1 << 16
+
+
+def _shared_fields(type_name: str, fields: dict[str, Any]) -> MappingProxyType[str, Any] | dict[str, Any]:
+    for value in fields.values():
+        if value.__class__ is Decimal:  # equal amounts may be written differently (1.5, 1.50): never shared
+            return fields
+    key = (type_name, *fields.items())
+    try:
+        found = _SHARED.get(key)
+    except TypeError:  # a value that cannot be hashed (a list, kept as given): not shared
+        return fields
+    if found is None:
+        if len(_SHARED) >= _SHARED_MOST:
+            return fields
+        found = _SHARED[key] = MappingProxyType(fields)
+    return found
