@@ -95,3 +95,29 @@ def test_amounts_as_numbers_and_text() -> None:
         fast = decode_event(line)
         assert fast is not None and fast.get("weekly_cost") == Decimal("512.25")
         _same(fast, _read_line(line, "t.jsonl", 1))
+
+
+def test_events_with_equal_fields_share_one_read_only_mapping() -> None:
+    def visit(number: int, worker: str, alone: bool) -> Event:
+        line = _line({"id": f"v{number}", "child": "C1", "type": "visit", "date": "2011-06-06", "worker": worker,
+                      "seen_alone": alone})
+        event = decode_event(line)
+        assert event is not None
+        assert event == Event.from_dict(json.loads(line))
+        return event
+
+    first, second, other = visit(1, "W1", True), visit(2, "W1", True), visit(3, "W1", False)
+    assert first.fields is second.fields and first.fields is not other.fields
+    assert dict(second.fields) == {"worker": "W1", "seen_alone": True}
+
+
+def test_amounts_are_never_shared() -> None:
+    def placement(number: int, cost: str) -> Event:
+        event = decode_event(_line({"id": f"p{number}", "child": "C1", "type": "placement_started",
+                                    "date": "2011-06-06", "placement": "U1", "weekly_cost": cost}))
+        assert event is not None
+        return event
+
+    first, second = placement(1, "512.5"), placement(2, "512.50")
+    assert first.fields is not second.fields  # equal amounts, written differently: each keeps its own
+    assert (str(first.get("weekly_cost")), str(second.get("weekly_cost"))) == ("512.5", "512.50")
