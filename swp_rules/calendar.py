@@ -195,7 +195,16 @@ def age_on(dob: dt.date, day: dt.date, leap_birthday: LeapBirthday = "03-01") ->
     years = day.year - dob.year
     if years <= 0:
         return 0 if day >= dob else -1
-    return years if day >= birthday(dob, years, leap_birthday) else years - 1
+    # As ``day >= birthday(dob, years)``, without making the date (the engine asks this for every fact it reads).
+    if dob.month == 2 and dob.day == 29 and not _is_leap(day.year):
+        attained = (day.month, day.day) >= ((3, 1) if leap_birthday == "03-01" else (2, 28))
+    else:
+        attained = (day.month, day.day) >= (dob.month, dob.day)
+    return years if attained else years - 1
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def financial_year_of(day: dt.date) -> int:

@@ -4,6 +4,7 @@ years, hours."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import holidays
 import pytest
@@ -288,3 +289,13 @@ def test_hours_add_elapsed_time(instant: dt.datetime, n: int) -> None:
 def test_hours_need_an_aware_time() -> None:
     with pytest.raises(ValueError, match="aware"):
         add_hours(dt.datetime(2011, 1, 1, 9), 72)
+
+
+@given(st.dates(), st.dates(), st.sampled_from(["03-01", "02-28"]))
+def test_age_is_the_count_of_birthdays_attained(dob: dt.date, day: dt.date, leap: Any) -> None:
+    from swp_rules.calendar import birthday
+
+    years = day.year - dob.year
+    expected = (0 if day >= dob else -1) if years <= 0 else (
+        years if day >= birthday(dob, years, leap) else years - 1)
+    assert age_on(dob, day, leap) == expected
