@@ -16,6 +16,7 @@ _TRIGGERS = {
     "placement_start": "each placement begins",
     "care_ended": "the child leaves care",
     "leaving_care_eligible": "the child becomes an eligible child",
+    "accommodation_start": "accommodation is provided under Children Act 1989 s.23B or s.24B",
     "chain": "the discharge of the previous duty in its chain",
 }
 _SCOPES = {
@@ -23,6 +24,7 @@ _SCOPES = {
     "placement": "the placement ends (or the child leaves care) before it falls due",
     "after_care": "never by leaving care (it runs after care)",
     "child": "never by leaving care",
+    "accommodation": "the s.23B/s.24B accommodation ends before it falls due",
 }
 
 
@@ -39,7 +41,9 @@ def _trigger(rule: DutyRule) -> str:
         text = _TRIGGERS[t.kind]
     if rule.clock_from == "period_start":
         text += "; clock counted from the start of the period of care"
-    if rule.accept_before:
+    if rule.accept_since == "previous_trigger":
+        text += "; a discharge since the previous such event (or since the scope began) counts"
+    elif rule.accept_before:
         text += "; a discharge before the trigger counts"
     if rule.on_commencement:
         text += (f"; for a period or placement already running when this version came into force, "
@@ -97,9 +101,9 @@ def main() -> None:
         "  on ...)\"). Where the record ends care on day E, an event on day E still counts; on the 18th birthday\n"
         "  nothing counts, even when the record ends care that day. A duty that runs to another age (`until_age: 21`)\n"
         "  stops in the same way on that birthday (\"the young person turned 21 on ...\").\n"
-        "- **The leaving-care duties take over:** `personal-adviser.first-visit-at-18` starts on the 18th birthday of\n"
-        "  a young person whose record left care running (the period that ended at 18 holds that moment); with care\n"
-        "  recorded as ending before or on the birthday, `personal-adviser.first-visit` starts from that end instead.\n"
+        "- **After care:** the personal adviser's visits (SI 2010/2571 reg 8(2)) are owed only while the responsible\n"
+        "  authority provides accommodation under s.23B or s.24B (`accommodation_provided`), not from leaving care or\n"
+        "  the 18th birthday as such (legal-sources.md §3.5).\n"
         "- **Indicators:** a cohort \"looked after on 31 March\" (NI 62, the OC2 cohorts) leaves out a young person\n"
         "  already 18 that day; \"looked after in the period\" needs a day of care before the 18th birthday in it.\n"
         "- Without a date of birth, care runs as recorded.\n\n"
@@ -118,7 +122,7 @@ def main() -> None:
         "(\"falls outside any period of care\") and the child was evaluated as if the event did not exist, so a period\n"
         "whose end was recorded before its start ran on as never ended. Tests: `tests/rulesets/duties/`\n"
         "`visit-18th-birthday-boundary.yaml`, `in-care-events-after-18.yaml`, `care-ends-at-18.yaml`,\n"
-        "`personal-adviser-at-18.yaml`, `pathway-plan-21st-birthday-boundary.yaml`;\n"
+        "`personal-adviser-accommodation.yaml`, `pathway-plan-21st-birthday-boundary.yaml`;\n"
         "`tests/engine/test_looked_after_until_18.py` (a Hypothesis property over\n"
         "records that run past 18, and the contradictions); `tests/indicators/test_indicator_adults.py` and\n"
         "`tests/rulesets/indicators/looked-after-on-31-march-at-18.yaml`.\n\n")

@@ -21,6 +21,7 @@ CLOCK_WORDS: Final = {
     "care_ended": "the child left care",
     "leaving_care_eligible": "the child became an eligible child",
     "birthday": "the child's birthday",
+    "accommodation_start": "the accommodation was first provided",
 }
 
 _ACRONYMS: Final = {"sdq": "SDQ", "pep": "PEP", "iro": "IRO"}

@@ -181,14 +181,17 @@ class _Run:
         """The clock ``occurrence`` starts for ``rule``: its day (the start of the period of care when the rule
         says ``clock_from: period_start``), its instant when the trigger event has a time, the events that may
         discharge it, and how far its scope runs; ``None`` when the rule's scope is a period and there is none."""
-        period = occurrence.period
-        if rule.scope in ("period", "placement") and period is None:
+        period, stay = occurrence.period, occurrence.accommodation
+        if (rule.scope in ("period", "placement") and period is None) or (rule.scope == "accommodation"
+                                                                          and stay is None):
             return None
         scope_end = occurrence.scope_end
         if rule.scope in ("child", "after_care"):
             scope_end = None
         elif rule.scope == "period" and period is not None:
             scope_end = period.end
+        elif rule.scope == "accommodation" and stay is not None:
+            scope_end = stay.end
         day = period.start if rule.clock_from == "period_start" and period else occurrence.day
         event = occurrence.event
         instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
@@ -196,12 +199,23 @@ class _Run:
         if rule.clock_from == "period_start" and period is not None:
             # from the start of the period of care (or, done in advance, since the last one ended)
             window_from = since_last_care(self.timeline, period) if rule.accept_before else period.index + 1
+        if rule.accept_since == "previous_trigger":
+            window_from = self._since_previous(rule, occurrence)
         clock = Clock(day=day, instant=instant, label=clock_label(rule, event, label), evidence=occurrence.evidence,
                       window_from=window_from, scope_end=scope_end)
         adult = self.timeline.adult_from
         if rule.scope in ("period", "placement") and adult is not None:
             clock = clock.bounded(adult, ADULT_AGE)  # owed to a looked-after child: only while a child
         return clock
+
+    def _since_previous(self, rule: DutyRule, occurrence: Occurrence) -> int:
+        """The first event that may discharge a duty owed "before each" triggering event (SI 2010/2571 reg 8(2): a
+        visit before each review of the pathway plan): anything after the previous such event, or, for the first,
+        since the duty's scope began (the accommodation was first provided)."""
+        earlier = self.timeline.of_type(rule.trigger.event or "")
+        at = bisect.bisect_left(earlier, occurrence.index)
+        start = occurrence.accommodation.index if occurrence.accommodation is not None else 0
+        return max(start, earlier[at - 1] + 1 if at > 0 else 0)
 
     def _bounded(self, rule: DutyRule, clock: Clock) -> Clock | None:
         """The clock with the birthday ``rule`` runs until (``until_age``), or ``None`` when the duty is not owed:

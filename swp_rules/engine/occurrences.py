@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import attrs
 
 from swp_rules import calendar, codes
-from swp_rules.engine.timeline import Period, Placement, Timeline
+from swp_rules.engine.timeline import Accommodation, Period, Placement, Timeline
 from swp_rules.model import Event
 from swp_rules.rulesets.duties import Trigger
 
@@ -36,6 +36,8 @@ class Occurrence:
     #: The first event position that may discharge a duty that accepts events done in advance.
     window_from: int
     event: Event | None
+    #: The s.23B/s.24B accommodation provided that day (for a rule with ``scope: accommodation``).
+    accommodation: Accommodation | None = None
 
 
 def since_last_care(timeline: Timeline, period: Period) -> int:
@@ -101,6 +103,10 @@ def occurrences(timeline: Timeline, trigger: Trigger, *, as_of: dt.date,
     elif kind == "event":
         assert trigger.event is not None
         yield from _events(timeline, trigger.event)
+    elif kind == "accommodation_start":
+        for stay in timeline.stays:
+            yield Occurrence(day=stay.start, index=stay.index, evidence=(stay.event.id,), period=None, placement=None,
+                             scope_end=stay.end, window_from=stay.index, event=stay.event, accommodation=stay)
 
 
 def _period_starts(timeline: Timeline) -> Iterator[Occurrence]:
@@ -167,4 +173,5 @@ def _events(timeline: Timeline, event_type: str) -> Iterator[Occurrence]:
         else:
             scope_end = within.end
         yield Occurrence(day=event.date, index=index, evidence=(event.id,), period=within, placement=current,
-                         scope_end=scope_end, window_from=index, event=event)
+                         scope_end=scope_end, window_from=index, event=event,
+                         accommodation=timeline.accommodation_on(event.date))

@@ -50,6 +50,8 @@ _RANK: Final[Mapping[str, int]] = {
     "legal_status_changed": 2,
     "placement_ended": 3,
     "placement_started": 4,
+    "accommodation_provided_ended": 3,
+    "accommodation_provided": 4,
     "looked_after_ended": 9,
 }
 
@@ -57,6 +59,35 @@ _RANK: Final[Mapping[str, int]] = {
 def sort_key(event: Event) -> tuple[dt.date, int, str, str]:
     """Events in time order; same-day events in structural order, then time of day, then id."""
     return (event.date, _RANK.get(event.type, 5), event.time.isoformat() if event.time else "", event.id)
+
+
+@attrs.define(slots=True, eq=False)
+class Accommodation:
+    """Accommodation the responsible authority provides to a relevant or former relevant child under Children Act
+    1989 s.23B or s.24B (SI 2010/2571 reg 8(2)): from its ``accommodation_provided`` to the next one (a move) or its
+    ``accommodation_provided_ended`` (the day it stopped, exclusive; events that day still count)."""
+
+    start: dt.date
+    index: int
+    event: Event
+    end: dt.date | None = None
+    end_index: int | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+def accommodations(events: list[Event], positions: Mapping[str, list[int]]) -> list[Accommodation]:
+    """The spells of s.23B/s.24B accommodation in a child's ordered events."""
+    out: list[Accommodation] = []
+    marks = sorted((*positions.get("accommodation_provided", ()), *positions.get("accommodation_provided_ended", ())))
+    for index in marks:
+        event = events[index]
+        if out and out[-1].end is None:
+            out[-1].end, out[-1].end_index = event.date, index
+        if event.type == "accommodation_provided":
+            out.append(Accommodation(event.date, index, event))
+    return out
 
 
 @attrs.define(slots=True, eq=False)
@@ -125,6 +156,8 @@ class Timeline:
     #: The 18th birthday: from that day the young person is not a child and not looked after (``None`` without a
     #: date of birth).
     adult_from: dt.date | None = None
+    #: Accommodation provided under s.23B or s.24B, in order (``accommodations``).
+    stays: list[Accommodation] = attrs.field(factory=list)
 
     @classmethod
     def build(cls, child: str, events: Iterable[Event]) -> Timeline:
@@ -183,7 +216,15 @@ class Timeline:
         if current is not None and adult is not None:
             _close(current, adult, len(ordered), None)
             current.aged_out = True
+        timeline.stays = accommodations(ordered, positions)
         return timeline
+
+    def accommodation_on(self, day: dt.date) -> Accommodation | None:
+        """The s.23B/s.24B accommodation provided on ``day``, if any."""
+        for stay in reversed(self.stays):
+            if stay.start <= day:
+                return stay if stay.covers(day) else None
+        return None
 
     def problem(self, reason: str) -> None:
         """Record that the record cannot be evaluated, and why (a note beginning ``CANNOT_EVALUATE``)."""

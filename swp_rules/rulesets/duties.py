@@ -43,10 +43,16 @@ Unit = Literal["working_days", "days", "weeks", "months", "hours", "before"]
 UNITS: Final[tuple[Unit, ...]] = ("working_days", "days", "weeks", "months", "hours")
 TriggerKind = Literal[
     "period_start", "first_placement", "placement_start", "care_ended", "event", "leaving_care_eligible", "birthday",
-    "chain",
+    "accommodation_start", "chain",
 ]
-TRIGGERS: Final = ("period_start", "first_placement", "placement_start", "care_ended", "leaving_care_eligible")
-Scope = Literal["period", "placement", "after_care", "child"]
+TRIGGERS: Final = ("period_start", "first_placement", "placement_start", "care_ended", "leaving_care_eligible",
+                   "accommodation_start")
+#: ``accommodation``: while the responsible authority provides accommodation under Children Act 1989 s.23B or s.24B
+#: (SI 2010/2571 reg 8(2)).
+Scope = Literal["period", "placement", "after_care", "child", "accommodation"]
+#: ``previous_trigger``: events since the previous triggering event in the same scope (or the scope's start) count:
+#: "before each review of the pathway plan" (SI 2010/2571 reg 8(2)).
+AcceptSince = Literal["previous_trigger"]
 ClockFrom = Literal["trigger", "period_start"]
 ConditionsAt = Literal["clock_start", "due_date"]
 #: What makes a duty owed (SPEC.md §2): an Act or statutory instrument, statutory guidance, a DfE data-return measure
@@ -189,6 +195,7 @@ class DutyRule:
     #: Nothing is owed when a discharging event happened this long before the clock starts (reg 7's three months).
     exempt_within: Deadline | None = None
     notes: str | None = None
+    accept_since: AcceptSince | None = None
 
     @property
     def family(self) -> str:
@@ -220,7 +227,7 @@ _TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_for
 _RULE_KEYS: Final = (
     "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
     "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "on_commencement", "notes",
-    "basis", "basis_note", "exempt_if_done_within",
+    "basis", "basis_note", "exempt_if_done_within", "accept_since",
 )
 #: Triggers whose periods or placements may already be running when a rule comes into force (``on_commencement``).
 _COMMENCING_TRIGGERS: Final = ("period_start", "first_placement", "placement_start")
@@ -400,7 +407,9 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
     start, end = parse_in_force(node["in_force"], default_force, required=True)
     trigger = _trigger(node["trigger"]) if node.has("trigger") else Trigger("chain")
     applies = condition(node["applies"], DUTY_FACTS) if node.has("applies") else None
-    accept_before = node["accept_before"].boolean()
+    accept_since = _choice(node["accept_since"], ("previous_trigger",), "previous_trigger", parameters) \
+        if node.has("accept_since") else None
+    accept_before = node["accept_before"].boolean() or accept_since is not None
     deadline_node = node["deadline"]
     deadlines: list[Deadline] = []
     if isinstance(deadline_node.value, list):
@@ -433,7 +442,8 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
             found_discharge = _discharge(item)
             if found_discharge is not None:
                 discharges.append(found_discharge)
-    scope = _choice(node["scope"], ("period", "placement", "after_care", "child"), "period", parameters)
+    scope = _choice(node["scope"], ("period", "placement", "after_care", "child", "accommodation"), "period",
+                    parameters)
     clock_from = _choice(node["clock_from"], ("trigger", "period_start"), "trigger", parameters)
     conditions_at = _choice(node["conditions_at"], ("clock_start", "due_date"), "clock_start", parameters)
     recurs = node["recurs"].boolean()
@@ -451,6 +461,10 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         node["scope"].fail("a duty triggered when care ends needs scope after_care or child")
     if trigger and trigger.kind == "placement_start" and scope == "after_care":
         node["scope"].fail("a placement duty cannot have scope after_care")
+    if trigger and trigger.kind == "accommodation_start" and scope != "accommodation":
+        node["scope"].fail("a duty triggered when accommodation is provided needs scope accommodation")
+    if accept_since is not None and (trigger is None or trigger.kind != "event"):
+        node["accept_since"].fail("needs a trigger on an event: {event: TYPE}")
     units = {d.unit for d in deadlines}
     if "hours" in units and len(units) > 1:
         deadline_node.fail("a duty counted in hours cannot also be counted in days")
@@ -483,6 +497,7 @@ def _rule(node: Node, ruleset: DutyRuleset, parameters: Mapping[str, Any],
         source=f"{node.file}:{node.line}",
         exempt_within=exempt,
         notes=notes,
+        accept_since=accept_since,  # type: ignore[arg-type]
     )
 
 

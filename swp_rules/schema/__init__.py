@@ -155,6 +155,8 @@ def duties_ruleset_schema() -> dict[str, Any]:
                            "force for a period or placement already running",
         },
         "notes": {"type": "string"},
+        "accept_since": {"enum": list(get_args(duties.AcceptSince)),
+                         "description": "previous_trigger: an event since the previous triggering event counts"},
         "exempt_if_done_within": {
             "type": "object",
             "properties": {unit: amount for unit in ("days", "weeks", "months")},

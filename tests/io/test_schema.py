@@ -260,7 +260,7 @@ def test_schema_choices_are_the_loaders_choices(key: str, tmp_path: Path) -> Non
 
 def test_schema_triggers_are_the_loaders_triggers(tmp_path: Path) -> None:
     for trigger in RULE["trigger"]["anyOf"][0]["enum"]:
-        rule_scope = "after_care" if trigger == "care_ended" else "placement"
+        rule_scope = {"care_ended": "after_care", "accommodation_start": "accommodation"}.get(trigger, "placement")
         problems = _loader_problems(tmp_path, lambda d, t=trigger, s=rule_scope: _rule(d).update(trigger=t, scope=s))
         assert problems == [], (trigger, problems)
     problems = _loader_problems(tmp_path, lambda d: _rule(d).update(trigger="zz"))
