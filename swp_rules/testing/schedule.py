@@ -133,8 +133,8 @@ class Scheduler:
             return
         record = self.draw(st.sampled_from(candidates))
         self.spoiled = _key(record)
-        discharge = _schedulable(self._rule(record.rule, _day(record.clock_start)))
-        if discharge is not None:
+        # no event of any type that discharges it falls in its window (a care plan also meets the PEP it includes)
+        for discharge in self._rule(record.rule, _day(record.clock_start)).discharged_by:
             self.blackouts.append((discharge.event, record.clock_start, record.due))
 
     def _can_spoil(self, record: DutyRecord) -> bool:
