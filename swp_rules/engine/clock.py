@@ -92,3 +92,5 @@ class Outcome:
     by: tuple[Event, Discharge] | None = None
     #: How the due date was reached, when a count of days does not say it: ``the first review, held on …``.
     due_words: str | None = None
+    #: Why the due date moved, when a temporary relaxation moved it (the coronavirus modifications of 2020).
+    relaxed: str | None = None

@@ -102,6 +102,8 @@ def explain(rule: DutyRule, deadline: Deadline, label: str, outcome: Outcome, *,
         window = f"by the day {label} ({when_text(clock_start)})"
     else:
         window = f"within {deadline.describe()} after {label} ({when_text(clock_start)})"
+    if outcome.relaxed is not None:  # "6 weeks after the last visit (…) was …, but from … to … SI 2020/445 …"
+        window = f"{window.removeprefix('within ')} {outcome.relaxed}"
     head = f"{rule.title}: due by {when_text(due)}, {window}, {authority(rule, citation)}"
     days = f"{days_late} day{'' if days_late == 1 else 's'}"
     done = f" {met_by(*outcome.by)}" if outcome.by is not None else ""

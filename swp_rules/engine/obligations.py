@@ -243,10 +243,17 @@ class _Run:
         deadline = self._deadline(rule, clock, occurrence)
         due, words = self._before(deadline, clock, occurrence) if deadline.unit == "before" else (
             _due(deadline, clock), None)
+        relaxation = None if isinstance(due, dt.datetime) else self.book.relaxation(rule.id, due)
+        original = due
+        if relaxation is not None:
+            due = relaxation.end  # owed "as soon as reasonably practicable" while it was in force (SI 2020/445)
         found = self._discharge(rule, clock, occurrence)
         outcome = settle(clock, due, found, as_of=self.as_of)
         if words is not None:
             outcome = attrs.evolve(outcome, due_words=words)
+        if relaxation is not None:
+            assert isinstance(original, dt.date)
+            outcome = attrs.evolve(outcome, relaxed=relaxation.explain(original))
         if not (self.reported_only and outcome.status in ("met", "lapsed")):
             self.out.append(self._record(rule, deadline, clock, outcome))
         return found

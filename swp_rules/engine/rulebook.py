@@ -23,6 +23,7 @@ from swp_rules.rulesets.loader import (
     shipped_id,
 )
 from swp_rules.rulesets.parameters import for_ruleset
+from swp_rules.rulesets.relaxations import Relaxation
 from swp_rules.rulesets.selection import choose
 
 #: The folder of shipped duty rulesets used when the caller names none: the statutory rules, every version.
@@ -62,6 +63,12 @@ class RuleBook:
                         file, _, line = rule.source.rpartition(":")
                         problems.append(RulesetProblem(file, int(line or 0), "deadline.before",
                                                        f"no rule {before!r} is loaded"))
+        for ruleset in rulesets:
+            for relaxation in ruleset.relaxations:
+                for missing in (r for r in relaxation.rules if r not in versions):
+                    file, _, line = relaxation.source.rpartition(":")
+                    problems.append(RulesetProblem(file, int(line or 0), "relaxations.rules",
+                                                   f"no rule {missing!r} is loaded"))
         if problems:
             raise RulesetError(problems)
         ordered = {k: tuple(sorted(v, key=lambda r: r.in_force_from)) for k, v in sorted(versions.items())}
@@ -102,6 +109,14 @@ class RuleBook:
                 item["parameters"] = {k: ruleset.parameters[k] for k in sorted(ruleset.parameters)}
             described.append(item)
         return described
+
+    def relaxation(self, rule_id: str, due: dt.date) -> Relaxation | None:
+        """The temporary relaxation in force on ``due`` for ``rule_id`` (SI 2020/445), if any."""
+        for ruleset in self.rulesets:
+            for relaxation in ruleset.relaxations:
+                if relaxation.covers(rule_id, due):
+                    return relaxation
+        return None
 
     def only(self, families: Collection[str] = (), *, bases: Collection[str] = ()) -> RuleBook:
         """The book limited to rule families (``review``, ``health``…) and bases (``regulation``, ``return``…), so

@@ -25,6 +25,7 @@ from swp_rules.rulesets.loader import (
     register_kind,
     resolve,
 )
+from swp_rules.rulesets.relaxations import Relaxation, parse_relaxations
 from swp_rules.rulesets.suggest import did_you_mean
 
 #: Rule families (SPEC.md §2): the stable prefixes of duty rule ids.
@@ -218,12 +219,15 @@ class DutyRuleset(RulesetFile):
     instrument: str
     rules: tuple[DutyRule, ...]
     kind: str = "duties"
+    #: Temporary relaxations of when the rules of any loaded ruleset are owed (``relaxations:``).
+    relaxations: tuple[Relaxation, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "version": self.version, "sha256": self.sha256}
 
 
-_TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_force", "parameters", "notes", "rules")
+_TOP_KEYS: Final = ("ruleset", "kind", "version", "title", "instrument", "in_force", "parameters", "notes", "rules",
+                    "relaxations")
 _RULE_KEYS: Final = (
     "id", "title", "citation", "in_force", "trigger", "applies", "deadline", "discharged_by", "scope", "clock_from",
     "conditions_at", "accept_before", "recurs", "then", "until_age", "clock", "on_commencement", "notes",
@@ -531,7 +535,8 @@ def parse_duties(source: SourceFile, overrides: Mapping[str, Any] | None = None)
             if _overlap(rule, other):
                 item["id"].fail(f"rule {rule.id!r} is already defined for overlapping dates at {other.source}")
         seen.setdefault(rule.id, []).append(rule)
-    return attrs.evolve(ruleset, rules=tuple(rule for rule, _ in parsed))
+    return attrs.evolve(ruleset, rules=tuple(rule for rule, _ in parsed),
+                        relaxations=parse_relaxations(root["relaxations"]))
 
 
 def _overlap(a: DutyRule, b: DutyRule) -> bool:

@@ -186,6 +186,18 @@ def duties_ruleset_schema() -> dict[str, Any]:
         "parameters": {"type": "object", "additionalProperties": parameter},
         "notes": {"type": "string"},
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
+        "relaxations": {
+            "type": "array",
+            "description": "temporary relaxations: a duty of the rules named whose due date falls within in_force is "
+                           "due by its last day (SI 2020/445)",
+            "items": {
+                "type": "object",
+                "properties": {"id": _TEXT, "citation": _TEXT, "words": _TEXT, "in_force": in_force,
+                               "rules": {"type": "array", "items": rule_id, "minItems": 1}},
+                "required": ["id", "citation", "words", "in_force", "rules"],
+                "additionalProperties": False,
+            },
+        },
     }
     undescribed = (set(duties._RULE_KEYS) - set(rule_properties)) | (set(duties._TOP_KEYS) - set(top_properties))
     if undescribed:
