@@ -191,42 +191,73 @@ def chosen_records(records: Sequence[DutyRecord]) -> list[DutyRecord]:
     return sorted(chosen, key=lambda r: (_day(r.clock_start), r.rule))
 
 
+def date_ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], str]:
+    """At most nine tick dates from ``start`` to ``end`` (the first of a month, every 1, 2, 3 or 6 months, or every 1,
+    2, 5, 10… years) and the label format: computed here, not by a date locator, as the chronology draws no axis."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    steps = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200)
+    step = next((s for s in steps if months / s <= 9), steps[-1])
+    first = start.year * 12 + start.month - 1
+    first += -first % step  # the first month on the step's grid (January for steps of a year or more)
+    ticks = []
+    for month in range(first, end.year * 12 + end.month, step):
+        year, index = divmod(month, 12)
+        day = dt.date(year, index + 1, 1)
+        if start <= day <= end:
+            ticks.append(day)
+    return ticks, "%b %Y" if step < 12 else "%Y"
+
+
 @_styled
 def chronology(name: str, events: Sequence[Event], records: Sequence[DutyRecord], as_of: dt.date) -> Chart:
     """One child's chronology: the events on the top row; below, each duty's clock from its start to its due date,
     the date it was met, and breaches in red (late: due to met; overdue: due to the as-of date).
 
     Each kind of mark is one group (``marks-<kind>-<chart>``) holding one element per mark: a ``use`` per event and
-    per met date, a ``path`` per clock and per breach."""
-    import importlib
+    per met date, a ``path`` per clock and per breach.
 
-    mdates: Any = importlib.import_module("matplotlib.dates")  # untyped functions: kept at arm's length
-    LineCollection: Any = importlib.import_module("matplotlib.collections").LineCollection
+    Drawn cheaply, as a report holds one per child: a bare ``Figure`` (no pyplot), no axis objects (Matplotlib's
+    ticks cost most of a chart: the rows' labels and the dates are plain texts, the date grid one collection), no
+    layout engine, days as ordinals."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
 
     drawn = chosen_records(records)
-    fig, ax = _figure(8, 0.24 * (len(drawn) + 1) + 1.1, left=2.3)
+    width, height, left = 8.0, 0.24 * (len(drawn) + 1) + 1.1, 2.3
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes((left / width, 0.75 / height, 1 - (left + 0.2) / width, 1 - 1.1 / height))
+    ax.set_axis_off()
     days = [e.date for e in events] + [as_of] + [_day(r.clock_start) for r in drawn]
-    start, end = min(days), as_of
-    num = mdates.date2num
-    ax.axvline(num(as_of), color=GREY, linestyle=":", linewidth=1)
+    start = min(days)
+    bottom = len(drawn) + 0.7
+    ax.set_xlim(start.toordinal() - 10, as_of.toordinal() + 10)
+    ax.set_ylim(bottom, -0.7)
+    ticks, label = date_ticks(start, as_of)
+    ax.add_collection(LineCollection([[(d.toordinal(), -0.7), (d.toordinal(), bottom)] for d in ticks],
+                                     colors=PALE, linewidths=0.5))
+    below = ax.get_xaxis_transform()
+    for day in ticks:
+        ax.text(day.toordinal(), -0.02, day.strftime(label), transform=below, ha="center", va="top", fontsize=7.5)
+    ax.plot([0, 1], [0, 0], transform=ax.transAxes, color="black", linewidth=0.8)
+    ax.axvline(as_of.toordinal(), color=GREY, linestyle=":", linewidth=1)
     marks = {"event": len(events), "clock": len(drawn), "met": 0, "breach": 0}
     if events:
-        (points,) = ax.plot([num(e.date) for e in events], [0] * len(events), marker="|", markersize=10,
+        (points,) = ax.plot([e.date.toordinal() for e in events], [0] * len(events), marker="|", markersize=10,
                             color="black", linestyle="none")
         points.set_gid(f"marks-event-{name}")
     clocks, late, met_x, met_y, due_x, due_y, met_colours = [], [], [], [], [], [], []
     for row, record in enumerate(drawn, start=1):
-        begin, due = num(_day(record.clock_start)), num(_day(record.due))
+        begin, due = _day(record.clock_start).toordinal(), _day(record.due).toordinal()
         clocks.append([(begin, row), (due, row)])
         due_x.append(due)
         due_y.append(row)
         if record.met is not None:
-            met_x.append(num(_day(record.met)))
+            met_x.append(_day(record.met).toordinal())
             met_y.append(row)
             met_colours.append(RED if record.status == "breached" else GREEN)
         if record.status == "breached":
             stop = record.met if record.met is not None else min(as_of, record.ended) if record.ended else as_of
-            late.append([(due, row), (num(_day(stop)), row)])
+            late.append([(due, row), (_day(stop).toordinal(), row)])
     colours = [AMBER if r.status == "open" else PALE for r in drawn]
     if clocks:
         collection = LineCollection(clocks, colors=colours, linewidths=3, capstyle="butt")
@@ -242,14 +273,11 @@ def chronology(name: str, events: Sequence[Event], records: Sequence[DutyRecord]
         dots = ax.scatter(met_x, met_y, s=14, c=met_colours, zorder=3)
         dots.set_gid(f"marks-met-{name}")
         marks["met"] = len(met_x)
-    ax.set_yticks(range(len(drawn) + 1), ["events", *(r.rule for r in drawn)], fontsize=7.5)
-    ax.set_ylim(len(drawn) + 0.7, -0.7)
-    ax.set_xlim(num(start) - 10, num(end) + 10)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(axis="x", labelsize=7.5)
-    ax.grid(axis="x", color=PALE, linewidth=0.5)
-    ax.set_title("Chronology: events, each duty's clock (grey), due (|), met (●), late or overdue (red)")
+    beside = ax.get_yaxis_transform()
+    for row, text in enumerate(["events", *(r.rule for r in drawn)]):
+        ax.text(-0.01, row, text, transform=beside, ha="right", va="center", fontsize=7.5)
+    fig.text(0.5, 1 - 0.2 / height, "Chronology: events, each duty's clock (grey), due (|), met (●), late or overdue "
+             "(red)", ha="center", va="center", fontsize=10, fontweight="bold")
     return Chart(_svg(fig, f"child-{name}"), marks)
 
 
