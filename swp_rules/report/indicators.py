@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, Final
 
 from swp_rules.indicators import IndicatorReport
 from swp_rules.indicators.compute import display
 from swp_rules.indicators.definitions import OUTCOMES
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 CSV_COLUMNS: Final = (
     "kind", "indicator", "practice", "outcome", "polarity", "measure", "unit", "numerator", "denominator", "value",
@@ -28,6 +29,8 @@ def indicator_rows(report: IndicatorReport) -> list[dict[str, Any]]:
 
 
 def indicators_table(report: IndicatorReport) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Indicators for {report.period}", title_justify="left")
     for column in ("outcome", "indicator", "practice", "numerator", "denominator", "value", "better", "title"):
         table.add_column(column, overflow="fold", justify="right" if column in ("numerator", "denominator",

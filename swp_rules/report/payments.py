@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Final
-
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, Final
 
 from swp_rules.contracts import PaymentStatement, PeriodStatement
 from swp_rules.contracts.money import ZERO, pounds_text
 from swp_rules.contracts.settle import value_text
 from swp_rules.report.convert import decimal_number
 from swp_rules.text import exact_text, month_text, percent_text
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
 
 CSV_COLUMNS: Final = (
     "kind", "period_start", "period_end", "contract_year", "item", "title", "measure", "window_start", "window_end",
@@ -88,6 +89,8 @@ def period_sum(item: PeriodStatement) -> str:
 
 
 def heading(statement: PaymentStatement) -> Text:
+    from rich.text import Text
+
     flag = " [ILLUSTRATIVE contract: the figures are not a real contract's]" if statement.illustrative else ""
     return Text.assemble(("Payment statement", "bold"),
                          f": {statement.title} ({statement.contract} v{statement.version}){flag}\n"
@@ -95,6 +98,9 @@ def heading(statement: PaymentStatement) -> Text:
 
 
 def period_tables(item: PeriodStatement) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
     parts: list[Any] = [
         Text.assemble("\n", (f"Settlement period {item.period}", "bold"), f" (contract year {item.contract_year}): fee "
                       f"{pounds_text(item.fee)}, performance-related share {percent_text(item.performance_share)} = "
@@ -146,6 +152,8 @@ def thresholds(scale: dict[str, Any]) -> str:
 
 
 def totals_table(statement: PaymentStatement) -> Table:
+    from rich.table import Table
+
     totals = statement.totals
     table = Table(title=f"Totals over {len(statement.periods)} settlement period(s)", title_justify="left")
     for column in ("fee", "fixed part", "outcome pot", "outcomes paid", "reduced", "bonus", "deductions", "total"):
