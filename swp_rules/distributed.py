@@ -282,7 +282,7 @@ def _evaluate_part(part: _Part, job: tuple[Any, ...], keep: Keep | None, day: dt
         engine = _engine(*job)
         evaluation = engine.evaluate_grouped(part.grouped.by_child, day, keep=keep)
         return ("ok", list(evaluation.records), list(evaluation.notes), evaluation.children, part.rejected,
-                part.counts, engine.book.describe())
+                part.counts, engine.book.describe(), evaluation.applied)
     except Exception as exc:  # by type only: the message could carry case data
         return ("failed", type(exc).__name__)
 
@@ -321,7 +321,8 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
             _check_rulesets([a[6] for a in answers], book.describe())
             records: list[DutyRecord] = list(heapq.merge(*(a[1] for a in answers), key=lambda r: r.child))
             notes: list[ChildNote] = list(heapq.merge(*(a[2] for a in answers), key=lambda n: n.child))
-            evaluation = _assemble(day, records, notes, book, sum(a[3] for a in answers))
+            evaluation = _assemble(day, records, notes, book, sum(a[3] for a in answers),
+                                   {ruleset for a in answers for ruleset in a[7]})
             rejected, counts = _merge_input([(a[4], a[5]) for a in answers])
             return FilesEvaluation(evaluation, rejected, counts, len(answers))
     grouped = read_grouped(paths)

@@ -29,6 +29,9 @@ class Evaluation(PlainData):
     notes: tuple[ChildNote, ...]
     rulesets: tuple[dict[str, Any], ...]
     children: int
+    #: The ids of the rulesets that gave any child a duty (met and lapsed ones too, which ``keep`` may leave out of
+    #: ``records``): the versions that applied, which a result document lists. Sorted.
+    applied: tuple[str, ...] = ()
 
     @property
     def not_evaluated(self) -> tuple[str, ...]:
@@ -61,8 +64,8 @@ class Engine:
         self.matcher = make_matcher(matcher, self.book.conditions(), cache) if isinstance(matcher, str) else matcher
         self._child = ChildEvaluator(self.book, self.matcher)
 
-    def child_records(self, child: str, events: Sequence[Event], as_of: dt.date, *,
-                      reported_only: bool = False) -> tuple[list[DutyRecord], Timeline]:
+    def child_records(self, child: str, events: Sequence[Event], as_of: dt.date, *, reported_only: bool = False,
+                      applied: set[str] | None = None) -> tuple[list[DutyRecord], Timeline]:
         """One child's duty records as of ``as_of`` (events after it are ignored: event time).
 
         A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
@@ -70,7 +73,7 @@ class Engine:
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
         if timeline.problems:
             return [], timeline
-        return self._child.records(timeline, as_of, reported_only=reported_only), timeline
+        return self._child.records(timeline, as_of, reported_only=reported_only, applied=applied), timeline
 
     def evaluate(self, events: Iterable[Event], as_of: dt.date, *, keep: Keep | None = None) -> Evaluation:
         """Every child's duties as of ``as_of``.
@@ -97,13 +100,15 @@ class Engine:
         records: list[DutyRecord] = []
         notes: list[ChildNote] = []
         children = len(by_child)
+        applied: set[str] = set()
         for child in sorted(by_child):
-            found, timeline = self.child_records(child, by_child[child], as_of, reported_only=keep is REPORTED)
+            found, timeline = self.child_records(child, by_child[child], as_of, reported_only=keep is REPORTED,
+                                                 applied=applied)
             if release:
                 del by_child[child]  # type: ignore[attr-defined]
             records.extend(found if keep is None else (r for r in found if r.status in _ALWAYS or keep(r)))
             notes.extend(ChildNote(child, note) for note in timeline.anomalies)
-        return _assemble(as_of, records, notes, self.book, children)
+        return _assemble(as_of, records, notes, self.book, children, applied)
 
 
 #: Chooses the met and lapsed records an evaluation keeps (breached and open ones are always kept).
@@ -117,10 +122,13 @@ def REPORTED(record: DutyRecord) -> bool:
 
 
 def _assemble(as_of: dt.date, records: list[DutyRecord], notes: list[ChildNote], book: RuleBook,
-              children: int) -> Evaluation:
+              children: int, applied: Iterable[str] | None = None) -> Evaluation:
+    """An evaluation of merged results; ``applied`` defaults to the rulesets of ``records`` (all of them kept)."""
     breaches = tuple(Breach.of(r) for r in records if r.status == "breached")
     open_ = tuple(Obligation.of(r) for r in records if r.status == "open")
-    return Evaluation(as_of, breaches, open_, tuple(records), tuple(notes), tuple(book.describe()), children)
+    used = {r.ruleset for r in records} if applied is None else set(applied)
+    return Evaluation(as_of, breaches, open_, tuple(records), tuple(notes), tuple(book.describe()), children,
+                      tuple(sorted(used)))
 
 
 def evaluate(events: Iterable[Event], as_of: dt.date, *, rulesets: Iterable[str] = (),

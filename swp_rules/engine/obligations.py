@@ -97,9 +97,11 @@ class ChildEvaluator:
         self.book = book
         self.matcher = matcher
 
-    def records(self, timeline: Timeline, as_of: dt.date, *, reported_only: bool = False) -> list[DutyRecord]:
+    def records(self, timeline: Timeline, as_of: dt.date, *, reported_only: bool = False,
+                applied: set[str] | None = None) -> list[DutyRecord]:
         """The child's duty records as of ``as_of``, ordered by due date; with ``reported_only``, only the breached
-        and open ones (met and lapsed duties are still worked out, since later clocks run from them)."""
+        and open ones (met and lapsed duties are still worked out, since later clocks run from them). ``applied``
+        receives the id of every ruleset that gave the child a duty, whatever its status."""
         eligible_on = None
         if self.book.eligibility is not None:
             spec = self.book.eligibility
@@ -115,6 +117,8 @@ class ChildEvaluator:
                     continue
                 run.commence(rule_id, trigger, occurrence)
         run.out.sort(key=lambda r: (_due_day(r.due), r.rule, r.evidence))
+        if applied is not None:
+            applied.update(run.applied)
         return run.out
 
 
@@ -129,6 +133,7 @@ class _Run:
         self.eligible_on = eligible_on
         self.used: dict[str, set[int]] = {}
         self.out: list[DutyRecord] = []
+        self.applied: set[str] = set()
 
     # --- a period or placement already running when a rule comes into force ---
     def commence(self, rule_id: str, trigger: Trigger, occurrence: Occurrence) -> None:
@@ -254,6 +259,7 @@ class _Run:
         if relaxation is not None:
             assert isinstance(original, dt.date)
             outcome = attrs.evolve(outcome, relaxed=relaxation.explain(original))
+        self.applied.add(rule.ruleset)  # met and lapsed too: the ruleset applied even when nothing is reported
         if not (self.reported_only and outcome.status in ("met", "lapsed")):
             self.out.append(self._record(rule, deadline, clock, outcome))
         return found

@@ -66,16 +66,18 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
     check_inputs(paths)
     if worth_splitting(paths, workers, parallel_from):
 
-        def work(by_child: dict[str, list[Event]], day: dt.date) -> tuple[list[DutyRecord], list[ChildNote], int]:
+        def work(by_child: dict[str, list[Event]], day: dt.date
+                 ) -> tuple[list[DutyRecord], list[ChildNote], int, tuple[str, ...]]:
             evaluation = engine.evaluate_grouped(by_child, day, keep=keep, release=True)
-            return list(evaluation.records), list(evaluation.notes), evaluation.children
+            return list(evaluation.records), list(evaluation.notes), evaluation.children, evaluation.applied
 
         run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest))
         if run is not None:
             day = as_of_or_latest(as_of, run.latest)
             records = list(heapq.merge(*(r[0] for r in run.results), key=lambda r: r.child))
             notes = list(heapq.merge(*(r[1] for r in run.results), key=lambda n: n.child))
-            evaluation = _assemble(day, records, notes, engine.book, sum(r[2] for r in run.results))
+            evaluation = _assemble(day, records, notes, engine.book, sum(r[2] for r in run.results),
+                                   {ruleset for r in run.results for ruleset in r[3]})
             return FilesEvaluation(evaluation, run.rejected, run.counts, workers)
     grouped = read_grouped(paths)
     day = as_of_or_latest(as_of, grouped.latest)

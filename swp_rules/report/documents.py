@@ -164,10 +164,11 @@ class ExplainDocument(Document):
 
 def check_document(evaluation: Evaluation, described: Iterable[Mapping[str, Any]], counts: InputCounts,
                    rejected: Sequence[Rejection]) -> CheckDocument:
-    """The ``check`` document of an evaluation; ``rulesets`` lists the rulesets whose rules gave its records."""
+    """The ``check`` document of an evaluation; ``rulesets`` lists the rulesets whose rules gave any child a duty
+    (met and lapsed ones too, whether or not the evaluation kept their records)."""
     return CheckDocument(
         as_of=evaluation.as_of,
-        rulesets=applied(described, (r.ruleset for r in evaluation.records)),
+        rulesets=applied(described, evaluation.applied),
         input=counts,
         children=evaluation.children,
         breaches=evaluation.breaches,

@@ -47,8 +47,9 @@ def check_document(result: Evaluation, loaded: LoadedEvents) -> dict[str, Any]:
     """As ``swp-rules check --format json``."""
     document = result.to_dict()
     return {
-        "as_of": document["as_of"], "rulesets": document["rulesets"], "input": loaded.counts.to_dict(),
-        "children": result.children, "breaches": document["breaches"], "open": document["open"],
+        "as_of": document["as_of"], "rulesets": [d for d in document["rulesets"] if d["id"] in result.applied],
+        "input": loaded.counts.to_dict(), "children": result.children, "breaches": document["breaches"],
+        "open": document["open"],
         "rejected": [r.to_dict() for r in loaded.rejected], "notes": [n.to_dict() for n in result.notes],
     }
 
