@@ -37,14 +37,14 @@ from swp_rules.cli.common import (
     write_workbook,
 )
 from swp_rules.engine import ChildNote, DutyRecord, Engine, load_rulebook
-from swp_rules.engine.evaluate import REPORTED
+from swp_rules.engine.evaluate import REPORTED, OnChild, rule_filter
 from swp_rules.engine.parallel import FilesEvaluation, NoAsOf, evaluate_files
 from swp_rules.io.events import EventReader, InputError, LoadedEvents
 from swp_rules.io.one_child import read_child
 from swp_rules.io.parts import check_inputs, read_inputs
 from swp_rules.report import duties as report
 from swp_rules.report.documents import CheckDocument, ExplainDocument, applied, check_document
-from swp_rules.report.duties import check_tables, explain_tables, write_check_lines, write_explain_lines
+from swp_rules.report.duties import CheckLines, check_tables, explain_tables, write_check_lines, write_explain_lines
 from swp_rules.report.formats import dump_json, write_csv_tables
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
@@ -121,17 +121,19 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
     tune_gc()
     chosen = resolve_format(fmt, output)
-    try:
+    if chosen == "jsonl" and address is None and register is None:  # written as the children are evaluated
+        with open_output(output) as out:
+            lines = CheckLines(out, rule_filter(families, bases) if families or bases else None)
+            loaded = _evaluate(engine, events, fixed, jobs, quiet, lines.child)
+            result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
+            lines.finish(check_document(result, engine.book.describe(), loaded.counts, loaded.rejected))
+        return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
+    if address is None:
+        loaded = _evaluate(engine, events, fixed, jobs, quiet)
+    else:
         with progress("Reading and evaluating", quiet):
-            if address is None:
-                loaded = evaluate_files(engine, events, fixed, jobs=jobs, keep=REPORTED)
-            else:
-                loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher,
-                                           ship=ship, chosen=(families, bases))
-    except InputError as exc:
-        raise CannotRun(str(exc)) from None
-    except NoAsOf:
-        raise CannotRun("--as-of is needed when the input holds no events") from None
+            loaded = _evaluate_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher,
+                                       ship=ship, chosen=(families, bases))
     result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
     recorded = None
     if register is not None:  # recorded before anything is written: a register that refuses stops the command
@@ -154,6 +156,18 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
 
 
+def _evaluate(engine: Engine, events: Sequence[str], as_of: dt.date | None, jobs: int | None, quiet: bool,
+              on_child: OnChild | None = None) -> FilesEvaluation:
+    """Read and evaluate on this machine (``jobs`` workers), telling ``on_child`` of each child as it goes."""
+    try:
+        with progress("Reading and evaluating", quiet):
+            return evaluate_files(engine, events, as_of, jobs=jobs, keep=REPORTED, on_child=on_child)
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    except NoAsOf:
+        raise CannotRun("--as-of is needed when the input holds no events") from None
+
+
 def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
                       duties: tuple[list[str], dict[str, Any]], matcher: str, *, ship: bool,
                       chosen: tuple[Sequence[str], Sequence[str]]) -> FilesEvaluation:
@@ -163,6 +177,10 @@ def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None
         return distributed.evaluate_files(address, events, as_of, rulesets=duties[0], parameters=duties[1],
                                           matcher=matcher, keep=REPORTED, ship=ship, families=chosen[0],
                                           bases=chosen[1])
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    except NoAsOf:
+        raise CannotRun("--as-of is needed when the input holds no events") from None
     except RulesetError as exc:
         raise ruleset_error(exc) from None
     except (distributed.DistributedError, OSError) as exc:

@@ -45,15 +45,23 @@ class Evaluation(PlainData):
         """The same evaluation limited to rule families (``review``, ``health``…: for records, such as an SSDA903
         return, that hold evidence of some duties only) and to bases (``regulation``, ``return``…, SPEC.md §2).
         ``None`` (or an empty collection) leaves that choice open."""
-        wanted = frozenset(families or ())
-        grounds = frozenset(bases or ())
-
-        def keep(rule: str, basis: str) -> bool:
-            return (not wanted or rule.split(".", 1)[0] in wanted) and (not grounds or basis in grounds)
-
+        keep = rule_filter(families, bases)
         return attrs.evolve(self, breaches=tuple(b for b in self.breaches if keep(b.rule, b.basis)),
                             open=tuple(o for o in self.open if keep(o.rule, o.basis)),
                             records=tuple(r for r in self.records if keep(r.rule, r.basis)))
+
+
+def rule_filter(families: Collection[str] | None = None, bases: Collection[str] | None = None
+                ) -> Callable[[str, str], bool]:
+    """Whether a rule (its id and basis) is among ``families`` and ``bases`` (``None`` or empty: any), as
+    ``Evaluation.only`` chooses."""
+    wanted = frozenset(families or ())
+    grounds = frozenset(bases or ())
+
+    def keep(rule: str, basis: str) -> bool:
+        return (not wanted or rule.split(".", 1)[0] in wanted) and (not grounds or basis in grounds)
+
+    return keep
 
 
 class Engine:
@@ -86,17 +94,20 @@ class Engine:
         return self._evaluate(by_child, as_of, keep, release=True)
 
     def evaluate_grouped(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, *,
-                         keep: Keep | None = None, release: bool = False) -> Evaluation:
+                         keep: Keep | None = None, release: bool = False, on_child: OnChild | None = None
+                         ) -> Evaluation:
         """As ``evaluate``, for events already grouped by child.
 
         The mapping is left as it is, unless ``release`` is true: then each child is removed from it (a ``dict``)
-        once evaluated, so that memory is handed back as the run goes on."""
+        once evaluated, so that memory is handed back as the run goes on. ``on_child(child, records, notes)`` is
+        called as each child is evaluated, in child order, with the records kept and the child's notes (a writer
+        streams them: ``check --format jsonl``)."""
         if release and not isinstance(by_child, dict):
             raise TypeError("release=True needs a dict of events by child")
-        return self._evaluate(by_child, as_of, keep, release)
+        return self._evaluate(by_child, as_of, keep, release, on_child)
 
     def _evaluate(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, keep: Keep | None,
-                  release: bool) -> Evaluation:
+                  release: bool, on_child: OnChild | None = None) -> Evaluation:
         records: list[DutyRecord] = []
         notes: list[ChildNote] = []
         children = len(by_child)
@@ -106,19 +117,42 @@ class Engine:
                                                  applied=applied)
             if release:
                 del by_child[child]  # type: ignore[attr-defined]
-            records.extend(found if keep is None else (r for r in found if r.status in _ALWAYS or keep(r)))
-            notes.extend(ChildNote(child, note) for note in timeline.anomalies)
+            kept = found if keep is None else [r for r in found if r.status in _ALWAYS or keep(r)]
+            told = [ChildNote(child, note) for note in timeline.anomalies]
+            records.extend(kept)
+            notes.extend(told)
+            if on_child is not None:
+                on_child(child, kept, told)
         return _assemble(as_of, records, notes, self.book, children, applied)
 
 
 #: Chooses the met and lapsed records an evaluation keeps (breached and open ones are always kept).
 Keep = Callable[[DutyRecord], bool]
+#: Told of each child as it is evaluated: its id, the records kept and its notes.
+OnChild = Callable[[str, Sequence[DutyRecord], Sequence[ChildNote]], None]
 _ALWAYS: Final = frozenset({"breached", "open"})
 
 
 def REPORTED(record: DutyRecord) -> bool:
     """Keep only what ``check`` reports: breaches and open obligations."""
     return False
+
+
+def tell_children(records: Sequence[DutyRecord], notes: Sequence[ChildNote], on_child: OnChild) -> None:
+    """``on_child`` for merged results (records and notes in child order), child by child, as a serial run tells
+    them; a child with neither records nor notes is not told (a writer has nothing to write for it)."""
+    index = 0
+    at = 0
+    while index < len(records) or at < len(notes):
+        child = min(c for c in (records[index].child if index < len(records) else None,
+                                notes[at].child if at < len(notes) else None) if c is not None)
+        start = index
+        while index < len(records) and records[index].child == child:
+            index += 1
+        first = at
+        while at < len(notes) and notes[at].child == child:
+            at += 1
+        on_child(child, records[start:index], notes[first:at])
 
 
 def _assemble(as_of: dt.date, records: list[DutyRecord], notes: list[ChildNote], book: RuleBook,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from swp_rules.engine.evaluate import Engine, Evaluation, Keep, _assemble
+from swp_rules.engine.evaluate import Engine, Evaluation, Keep, OnChild, _assemble, tell_children
 from swp_rules.engine.results import ChildNote, DutyRecord
 from swp_rules.io.events import InputCounts, Rejection
 from swp_rules.io.parts import (
@@ -52,13 +52,15 @@ class FilesEvaluation:
 
 def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | None = None, *,
                    jobs: int | None = None, keep: Keep | None = None,
-                   parallel_from: int | None = None) -> FilesEvaluation:
+                   parallel_from: int | None = None, on_child: OnChild | None = None) -> FilesEvaluation:
     """Read event files and evaluate every child as of ``as_of`` (default: the latest event's date).
 
     ``jobs`` worker processes (default: one per core) share the work when the input (JSON Lines or CSV) is at
     least ``parallel_from`` bytes (default: ``io.parts.parallel_threshold()``); the results are the same as a serial
     run. Raises ``InputError`` before reading if a file cannot be read, and ``NoAsOf`` (a ``ValueError``) when there
-    are no events and no ``as_of``.
+    are no events and no ``as_of``. ``on_child`` is told of each child's kept records and notes in child order
+    (``Engine.evaluate_grouped``): as each is evaluated on the serial path, as the merged results are gathered
+    on the parallel one.
     """
     workers = available_jobs() if jobs is None else jobs
     if workers < 1:
@@ -78,10 +80,12 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
             notes = list(heapq.merge(*(r[1] for r in run.results), key=lambda n: n.child))
             evaluation = _assemble(day, records, notes, engine.book, sum(r[2] for r in run.results),
                                    {ruleset for r in run.results for ruleset in r[3]})
+            if on_child is not None:
+                tell_children(records, notes, on_child)
             return FilesEvaluation(evaluation, run.rejected, run.counts, workers)
     grouped = read_grouped(paths)
     day = as_of_or_latest(as_of, grouped.latest)
-    evaluation = engine.evaluate_grouped(grouped.by_child, day, keep=keep, release=True)
+    evaluation = engine.evaluate_grouped(grouped.by_child, day, keep=keep, release=True, on_child=on_child)
     return FilesEvaluation(evaluation, grouped.rejected, grouped.counts, 1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
@@ -134,12 +134,47 @@ def explain_tables(document: ExplainDocument) -> list[CsvTable]:
 
 
 def write_check_lines(document: CheckDocument, out: IO[str]) -> None:
-    """``check --format jsonl``: breaches, open duties, notes, rejections, then the summary."""
-    write_jsonl(out, "breach", document.breaches)
-    write_jsonl(out, "open", document.open)
-    write_jsonl(out, "note", document.notes)
+    """``check --format jsonl`` from a whole document: child by child (in child order) its breaches, open duties and
+    notes; then the rejections and the summary. ``CheckLines`` writes the same lines as the children are
+    evaluated."""
+    children: dict[str, tuple[list[Breach], list[Obligation], list[ChildNote]]] = {}
+    for breach in document.breaches:
+        children.setdefault(breach.child, ([], [], []))[0].append(breach)
+    for duty in document.open:
+        children.setdefault(duty.child, ([], [], []))[1].append(duty)
+    for note in document.notes:
+        children.setdefault(note.child, ([], [], []))[2].append(note)
+    for child in sorted(children):
+        breaches, open_, notes = children[child]
+        write_jsonl(out, "breach", breaches)
+        write_jsonl(out, "open", open_)
+        write_jsonl(out, "note", notes)
+    write_check_ending(document, out)
+
+
+def write_check_ending(document: CheckDocument, out: IO[str]) -> None:
+    """The last lines of ``check --format jsonl``: the rejections, then the summary."""
     write_jsonl(out, "rejected", document.rejected)
     write_jsonl(out, "summary", [run_summary("check", document)])
+
+
+class CheckLines:
+    """``check --format jsonl`` written as the children are evaluated: pass ``child`` as the evaluation's
+    ``on_child``, then ``finish`` with the document. The lines are those ``write_check_lines`` writes, byte for
+    byte; ``wanted(rule, basis)`` leaves out what ``Evaluation.only`` would."""
+
+    def __init__(self, out: IO[str], wanted: Callable[[str, str], bool] | None = None) -> None:
+        self.out = out
+        self.wanted = wanted
+
+    def child(self, child: str, records: Sequence[DutyRecord], notes: Sequence[ChildNote]) -> None:
+        chosen = [r for r in records if self.wanted is None or self.wanted(r.rule, r.basis)]
+        write_jsonl(self.out, "breach", (Breach.of(r) for r in chosen if r.status == "breached"))
+        write_jsonl(self.out, "open", (Obligation.of(r) for r in chosen if r.status == "open"))
+        write_jsonl(self.out, "note", notes)
+
+    def finish(self, document: CheckDocument) -> None:
+        write_check_ending(document, self.out)
 
 
 def write_explain_lines(document: ExplainDocument, out: IO[str]) -> None:
