@@ -56,6 +56,9 @@ class _Group(click.Group):
         except Exception as exc:  # the last guard: a bug must not leak data or a traceback
             if os.environ.get("SWP_RULES_DEBUG"):  # a developer's explicit request: the traceback may show case data
                 raise
+            if type(exc).__name__ == "WorkerFailed":  # io.parts: a worker process stopped; its message holds no data
+                click.echo(f"swp-rules: error: {exc}", err=True)
+                sys.exit(EXIT_CANNOT_RUN)
             click.echo(f"swp-rules: internal error ({type(exc).__name__}); nothing was written. "
                        "Set SWP_RULES_DEBUG=1 to see the traceback (it may contain case data).", err=True)
             sys.exit(EXIT_CANNOT_RUN)

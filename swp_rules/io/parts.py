@@ -57,6 +57,11 @@ class PartsRun(Generic[W]):
     workers: int
 
 
+class WorkerFailed(RuntimeError):
+    """A worker process stopped without its results (killed, out of memory) or failed in its work; the message
+    says which and what to do, and never holds case data."""
+
+
 def available_jobs() -> int:
     """How many workers the default uses: one per core this process may run on."""
     try:
@@ -205,7 +210,8 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
             process.join()
     for answer in answers:
         if answer[0] != "ok":
-            raise RuntimeError(f"a worker failed ({answer[1]})")
+            raise WorkerFailed(f"a worker process failed in its work ({answer[1]}); nothing was written. Run again "
+                               "with --jobs 1 to see whether a record causes it, and please report it")
     rejected = [rej for _, rej in heapq.merge(*(a[2] for a in answers), key=lambda pair: (pair[0], pair[1].line))]
     counts = InputCounts()
     for answer in answers:
@@ -227,4 +233,5 @@ def _receive(pipe: Connection) -> Any:
     try:
         return pipe.recv()
     except EOFError:
-        raise RuntimeError("a worker process ended without its results") from None
+        raise WorkerFailed("a worker process ended without its results (stopped by the system, perhaps for want "
+                           "of memory); nothing was written. Run again with fewer --jobs, or --jobs 1") from None
