@@ -43,8 +43,8 @@ from swp_rules.contracts.settle import duty_rulesets_for
 from swp_rules.io.events import Rejection
 from swp_rules.periods import parse_period
 from swp_rules.report.documents import rulesets_used, run_summary
-from swp_rules.report.formats import CsvTable, dump_json, table_of, write_csv_tables, write_jsonl
-from swp_rules.report.payments import CSV_COLUMNS, heading, period_tables, statement_rows, totals_table
+from swp_rules.report.formats import dump_json, table_of, write_csv_tables, write_jsonl
+from swp_rules.report.payments import heading, period_tables, statement_tables, totals_table
 from swp_rules.report.period_documents import PaymentsDocument
 from swp_rules.rulesets.loader import RulesetError
 
@@ -136,8 +136,8 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
             write_jsonl(out, "rejected", document.rejected)
             write_jsonl(out, "summary", [run_summary("payments", document)])
         elif chosen == "csv":
-            write_csv_tables([CsvTable("statement", CSV_COLUMNS, statement_rows(statement)),
-                              table_of("rejected", Rejection, document.rejected)], out, output)
+            write_csv_tables([*statement_tables(statement), table_of("rejected", Rejection, document.rejected)],
+                             out, output)
         else:
             parts: list[Any] = [heading(statement)]
             for item in statement.periods:

@@ -9,6 +9,7 @@ from swp_rules.contracts import PaymentStatement, PeriodStatement
 from swp_rules.contracts.money import ZERO, pounds_text
 from swp_rules.contracts.settle import value_text
 from swp_rules.report.convert import decimal_number
+from swp_rules.report.formats import CsvTable
 from swp_rules.text import exact_text, month_text, percent_text
 
 if TYPE_CHECKING:
@@ -68,6 +69,33 @@ def statement_rows(statement: PaymentStatement) -> list[dict[str, Any]]:
                  "paid": totals.outcomes_paid, "reduced": totals.outcomes_reduced, "amount": totals.total,
                  "explanation": statement.rounding})
     return rows
+
+
+#: The CSV tables of a statement, one kind of line each (``statement_rows``' ``kind``), with that kind's columns; the
+#: first is written to the ``--output`` file, the others beside it (``out.outcomes.csv``…).
+STATEMENT_TABLES: Final = (
+    ("period_totals", "period_total", ("period_start", "period_end", "contract_year", "pot", "paid", "reduced",
+                                       "amount", "explanation")),
+    ("fees", "fee", ("period_start", "period_end", "contract_year", "fraction_earned", "amount", "explanation")),
+    ("outcomes", "outcome", ("period_start", "period_end", "contract_year", "item", "title", "weight",
+                             "fraction_earned", "pot", "paid", "reduced", "explanation")),
+    ("measures", "measure", ("period_start", "period_end", "contract_year", "item", "measure", "window_start",
+                             "window_end", "value", "numerator", "denominator", "polarity", "lower", "upper",
+                             "weight", "fraction_earned")),
+    ("bonuses", "bonus", ("period_start", "period_end", "contract_year", "pot", "amount", "explanation")),
+    ("deductions", "deduction", ("period_start", "period_end", "contract_year", "item", "title", "measure",
+                                 "window_start", "window_end", "value", "numerator", "denominator", "polarity",
+                                 "target", "pot", "amount", "explanation")),
+    ("totals", "total", ("period_start", "period_end", "pot", "paid", "reduced", "amount", "explanation")),
+)
+
+
+def statement_tables(statement: PaymentStatement) -> list[CsvTable]:
+    """The statement as CSV tables, one kind of line per table (``STATEMENT_TABLES``): a spreadsheet or pandas
+    reads each with one header that fits every row."""
+    rows = statement_rows(statement)
+    return [CsvTable(name, columns, [{c: row.get(c) for c in columns} for row in rows if row["kind"] == kind])
+            for name, kind, columns in STATEMENT_TABLES]
 
 
 def _number(value: int | Fraction | None) -> int | float | None:
