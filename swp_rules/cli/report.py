@@ -24,7 +24,7 @@ from swp_rules.rulesets.loader import RulesetError
 
 
 @click.command("report")
-@click.argument("events", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("events", nargs=-1, type=click.Path(path_type=str))
 @click.option("--as-of", "as_of", required=True, metavar="DATE", help="Evaluate the duties as of this date.")
 @click.option("--period", "period_text", metavar="START..END",
               help="Add the period's indicators (beside England's figures) and, with --contract, its payments.")

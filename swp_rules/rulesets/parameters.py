@@ -34,6 +34,15 @@ def _value(text: str) -> Any:
     from ruamel.yaml import YAML  # imported when a --param is given
     from ruamel.yaml.error import YAMLError
 
+    from swp_rules.rulesets.yamlfile import yaml_tree
+
+    try:  # the bounds of a ruleset file first: nesting, size once aliases are expanded, no value holding itself
+        yaml_tree(text, "--param")
+    except RulesetError as exc:
+        reason = exc.problems[0].reason
+        if "(*name)" in reason or "more than" in reason:
+            raise ValueError(f"the value {reason}") from None
+        return text  # not YAML: the text itself, as before
     try:
         value = YAML(typ="safe", pure=True).load(text)
     except YAMLError:
