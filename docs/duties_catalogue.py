@@ -126,6 +126,16 @@ def main() -> None:
         "`tests/engine/test_looked_after_until_18.py` (a Hypothesis property over\n"
         "records that run past 18, and the contradictions); `tests/indicators/test_indicator_adults.py` and\n"
         "`tests/rulesets/indicators/looked-after-on-31-march-at-18.yaml`.\n\n")
+    relaxations = [(rs, x) for rs in book.rulesets for x in rs.relaxations]
+    if relaxations:
+        out.write("## Temporary relaxations\n\n"
+                  "A duty of the rules named whose **due date** falls within the dates is due by their last day instead\n"
+                  "(legal-sources.md §1.1); a duty due on any other day is judged normally.\n\n")
+        for ruleset, relaxation in relaxations:
+            names = ", ".join(f"`{r}`" for r in relaxation.rules)
+            out.write(f"- `{relaxation.id}` (`{ruleset.id}`): {relaxation.citation}, {relaxation.start.isoformat()} to "
+                      f"{relaxation.end.isoformat()}: {relaxation.words}. Rules: {names}.\n")
+        out.write("\n")
     out.write("## Index\n\n| Rule | Ruleset | In force | Deadline | Basis | Citation |\n|---|---|---|---|---|---|\n")
     for rule in sorted(book.rules(), key=lambda r: (r.id, r.in_force_from)):
         until = rule.in_force_to.isoformat() if rule.in_force_to else ""

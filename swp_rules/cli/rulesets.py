@@ -32,6 +32,7 @@ from swp_rules.rulesets.loader import (
     RulesetProblem,
     find_ruleset_file,
     parse_file,
+    plain,
     read_yaml,
     ruleset_summary,
     rulesets_root,
@@ -102,6 +103,8 @@ def show_command(*, ruleset_id: str, params: tuple[str, ...], fmt: str | None, o
     kind = str(summary.get("kind", ""))
     declared = written.parameters(source, used)
     items = written.items(source, kind) if kind in written.ITEMS else []
+    # a duties file's temporary relaxations of when its rules are owed (SI 2020/445), as written
+    relaxed = plain(source.root["relaxations"].value) if kind == "duties" and source.root.has("relaxations") else None
     to_dict = getattr(ruleset, "to_dict", None)
     chosen = resolve_format(fmt, output)
     with open_output(output) as out:
@@ -112,6 +115,8 @@ def show_command(*, ruleset_id: str, params: tuple[str, ...], fmt: str | None, o
                 document[written.ITEMS[kind]] = [i.to_dict() for i in items]
             elif callable(to_dict):
                 document["definition"] = to_dict()
+            if relaxed:
+                document["relaxations"] = relaxed
             dump_json(document, out)
         else:
             parts: list[Any] = [f"{summary.get('id')} ({kind}, version {summary.get('version')}): "
@@ -134,6 +139,8 @@ def show_command(*, ruleset_id: str, params: tuple[str, ...], fmt: str | None, o
                 parts.append(table)
             elif callable(to_dict):
                 parts.append(_as_yaml(to_dict()))
+            if relaxed:
+                parts.append("Relaxations (a duty due within in_force is due by its last day):\n" + _as_yaml(relaxed))
             render_table(out, *parts)
     return EXIT_CLEAN
 
