@@ -73,15 +73,17 @@ class Engine:
         self._child = ChildEvaluator(self.book, self.matcher)
 
     def child_records(self, child: str, events: Sequence[Event], as_of: dt.date, *, reported_only: bool = False,
-                      applied: set[str] | None = None) -> tuple[list[DutyRecord], Timeline]:
-        """One child's duty records as of ``as_of`` (events after it are ignored: event time).
+                      applied: set[str] | None = None, explained: bool = True) -> tuple[list[DutyRecord], Timeline]:
+        """One child's duty records as of ``as_of`` (events after it are ignored: event time); without ``explained``
+        their explanations are left empty (the indicators count records and write no explanation).
 
         A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
         its timeliness cannot be evaluated, so nothing is reported as breached (docs/ssda903.md, structural checks)."""
         timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
         if timeline.problems:
             return [], timeline
-        return self._child.records(timeline, as_of, reported_only=reported_only, applied=applied), timeline
+        return self._child.records(timeline, as_of, reported_only=reported_only, applied=applied,
+                                   explained=explained), timeline
 
     def evaluate(self, events: Iterable[Event], as_of: dt.date, *, keep: Keep | None = None) -> Evaluation:
         """Every child's duties as of ``as_of``.

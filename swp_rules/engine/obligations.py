@@ -98,10 +98,11 @@ class ChildEvaluator:
         self.matcher = matcher
 
     def records(self, timeline: Timeline, as_of: dt.date, *, reported_only: bool = False,
-                applied: set[str] | None = None) -> list[DutyRecord]:
+                applied: set[str] | None = None, explained: bool = True) -> list[DutyRecord]:
         """The child's duty records as of ``as_of``, ordered by due date; with ``reported_only``, only the breached
         and open ones (met and lapsed duties are still worked out, since later clocks run from them). ``applied``
-        receives the id of every ruleset that gave the child a duty, whatever its status."""
+        receives the id of every ruleset that gave the child a duty, whatever its status. Without ``explained``,
+        the records' explanations are left empty (for a caller that counts records and writes none)."""
         eligible_on = None
         if self.book.eligibility is not None:
             spec = self.book.eligibility
@@ -110,6 +111,7 @@ class ChildEvaluator:
             if eligible_on is not None and eligible_on > as_of:
                 eligible_on = None
         run = _Run(self, timeline, as_of, eligible_on, reported_only)
+        run.explained = explained
         for rule_id, trigger in self.book.roots:
             for occurrence in occurrences(timeline, trigger, as_of=as_of, eligible_on=eligible_on):
                 rule = self.book.version(rule_id, occurrence.day)
@@ -126,6 +128,7 @@ class _Run:
     def __init__(self, owner: ChildEvaluator, timeline: Timeline, as_of: dt.date,
                  eligible_on: dt.date | None, reported_only: bool = False) -> None:
         self.reported_only = reported_only
+        self.explained = True
         self.book = owner.book
         self.matcher = owner.matcher
         self.timeline = timeline
@@ -374,7 +377,8 @@ class _Run:
         citation = deadline.citation or rule.citation
         by = outcome.by
         evidence = (*clock.evidence, by[0].id) if by is not None else clock.evidence
-        explanation = explain(rule, deadline, clock.label, outcome, as_of=self.as_of, citation=citation)
+        explanation = explain(rule, deadline, clock.label, outcome, as_of=self.as_of,
+                              citation=citation) if self.explained else ""
         return DutyRecord(
             child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=outcome.status,
             clock_start=outcome.clock_start, clock=clock.label, deadline=deadline.describe(), due=outcome.due,

@@ -166,7 +166,7 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
             described.extend(engine.book.describe())
 
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
-                found, _ = engine.child_records(child, events, period.end)
+                found, _ = engine.child_records(child, events, period.end, explained=False)  # counted, not shown
                 return [r for r in found if rule_selected(r.rule, prefixes)]
 
     return chosen, child_records, described
