@@ -7,6 +7,7 @@ problem as ``file:line: key: reason``; unreadable input; a period outside the co
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,15 @@ def _contract(id_or_path: str, indicator_rulesets: Sequence[str]) -> Contract:
 
 
 def _rulesets(contract: Contract, duty_ids: Sequence[str], indicator_ids: Sequence[str],
-              parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+              parameters: Mapping[str, Any], end: dt.date | None = None) -> list[dict[str, Any]]:
     """The contract, the duty rulesets and the indicator rulesets the statement rests on (ids, versions, hashes,
-    parameter values)."""
+    parameter values); with ``end``, only the duty rulesets in force by then (the versions that can have applied)."""
     from swp_rules.engine import load_rulebook
 
     described = [contract.describe()]
     try:
-        described.extend(load_rulebook(duty_ids, parameters).describe())
+        book = load_rulebook(duty_ids, parameters)
+        described.extend(book.describe() if end is None else book.describe_in_force_by(end))
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
     try:
@@ -120,7 +122,8 @@ def payments_command(*, events: tuple[str, ...], contract_id: str, period_text: 
         raise CannotRun(str(exc)) from None
     except RulesetError as exc:
         raise CannotRun("invalid ruleset\n" + "\n".join(str(p) for p in exc.problems)) from None
-    document = PaymentsDocument(period, rulesets_used(described), loaded.counts, statement, loaded.rejected)
+    applied = _rulesets(contract, duty_ids, indicator_ids, parameters, max(p.period.end for p in statement.periods))
+    document = PaymentsDocument(period, rulesets_used(applied), loaded.counts, statement, loaded.rejected)
     withheld = statement.totals.outcomes_reduced > 0 or statement.totals.deductions > 0
     code = EXIT_FINDINGS if withheld or loaded.rejected else EXIT_CLEAN
     if chosen == "xlsx":

@@ -110,6 +110,12 @@ class RuleBook:
             described.append(item)
         return described
 
+    def describe_in_force_by(self, end: dt.date) -> list[dict[str, Any]]:
+        """``describe`` of the rulesets with a rule in force on or before ``end``: the versions a period ending then
+        can have applied (a version in force only later, such as the 2015 regulations for 2011/12, did not)."""
+        return [item for item, ruleset in zip(self.describe(), self.rulesets, strict=True)
+                if any(rule.in_force_from <= end for rule in ruleset.rules)]
+
     def relaxation(self, rule_id: str, due: dt.date) -> Relaxation | None:
         """The temporary relaxation in force on ``due`` for ``rule_id`` (SI 2020/445), if any."""
         for ruleset in self.rulesets:

@@ -145,7 +145,7 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
     """The definitions to compute, where duty records come from, and the rulesets used."""
     loaded = load_indicator_definitions(rulesets, parameters)
     chosen = select(loaded, indicators, period.end)
-    described: list[dict[str, Any]] = [r.describe() for r in loaded]
+    described: list[dict[str, Any]] = [r.describe() for r in loaded if any(d in chosen for d in r.rules)]
     needs_duties = any(d.numerator.kind == "duty_compliance" for d in chosen)
     child_records: _RecordSource | None = None
     if needs_duties:
@@ -157,13 +157,13 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
             for record in evaluation.records:
                 if rule_selected(record.rule, prefixes):
                     grouped.setdefault(record.child, []).append(record)
-            described.extend(evaluation.rulesets)
+            described.extend(d for d in evaluation.rulesets if d["id"] in evaluation.applied)
 
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
                 return grouped.get(child, ())
         else:
             engine = Engine(load_rulebook(duty_rulesets, parameters))
-            described.extend(engine.book.describe())
+            described.extend(engine.book.describe_in_force_by(period.end))
 
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
                 found, _ = engine.child_records(child, events, period.end, explained=False)  # counted, not shown

@@ -48,7 +48,9 @@ def test_json_document(events: Path) -> None:
     document = json.loads(result.output)
     assert list(document) == ["period", "rulesets", "input", "indicators", "rejected"]
     assert document["period"] == {"start": "2010-04-01", "end": "2011-03-31"}
-    assert {r["id"] for r in document["rulesets"]} >= {"outcomes/ni-2008", "outcomes/oc2", "statutory/cpr-2010"}
+    listed = {r["id"] for r in document["rulesets"]}
+    assert listed >= {"outcomes/ni-2008", "outcomes/oc2", "statutory/rcc-1991"}
+    assert "statutory/cpr-2010" not in listed  # in force from 1 April 2011, after the period
     ni62 = next(i for i in document["indicators"] if i["id"] == "NI62" and i["practice"] is None)
     assert (ni62["numerator"], ni62["denominator"], ni62["value"], ni62["value_exact"]) == (1, 3, 0.333333, "1/3")
     assert ni62["numerator_children"] == ["H"] and ni62["denominator_children"] == ["H", "H2", "H3"]

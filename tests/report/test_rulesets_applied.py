@@ -49,3 +49,25 @@ def test_the_applied_rulesets_do_not_depend_on_the_workers(tmp_path: Path, jobs:
     run = evaluate_files(Engine(), [events_path()], AS_OF, jobs=jobs, keep=REPORTED, parallel_from=0)
     assert set(run.evaluation.applied) == _every_ruleset_with_a_duty()
     assert list(run.evaluation.applied) == sorted(run.evaluation.applied)
+
+
+LATER = {"statutory/cpr-2015", "statutory/health-guidance-2015", "statutory/missing-guidance-2014"}
+
+
+@pytest.mark.parametrize("args", [
+    ["indicators", str(events_path()), "--period", "2011/12"],
+    ["payments", str(events_path()), "--contract", "contracts/liverpool-pss-illustrative", "--period", "2011/12"],
+], ids=lambda args: args[0])
+def test_indicators_and_payments_list_no_version_that_came_into_force_later(args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    listed = {r["id"] for r in json.loads(result.output)["rulesets"]}
+    assert "statutory/cpr-2010" in listed and "outcomes/ni-2008" in listed
+    assert not listed & LATER, listed & LATER
+
+
+def test_indicators_list_only_the_indicator_rulesets_of_the_indicators_computed() -> None:
+    result = CliRunner().invoke(main, ["indicators", str(events_path()), "--period", "2011/12", "--indicator",
+                                       "NI62", "--format", "json"])
+    listed = {r["id"] for r in json.loads(result.output)["rulesets"] if r["kind"] == "indicators"}
+    assert listed == {"outcomes/ni-2008"}
