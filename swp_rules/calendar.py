@@ -197,7 +197,7 @@ def age_on(dob: dt.date, day: dt.date, leap_birthday: LeapBirthday = "03-01") ->
         return 0 if day >= dob else -1
     # As ``day >= birthday(dob, years)``, without making the date (the engine asks this for every fact it reads).
     if dob.month == 2 and dob.day == 29 and not _is_leap(day.year):
-        attained = (day.month, day.day) >= ((3, 1) if leap_birthday == "03-01" else (2, 28))
+        attained = day >= birthday(dob, years, leap_birthday)  # rare: made as a date
     else:
         attained = (day.month, day.day) >= (dob.month, dob.day)
     return years if attained else years - 1

@@ -322,7 +322,7 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
             records: list[DutyRecord] = list(heapq.merge(*(a[1] for a in answers), key=lambda r: r.child))
             notes: list[ChildNote] = list(heapq.merge(*(a[2] for a in answers), key=lambda n: n.child))
             evaluation = _assemble(day, records, notes, book, sum(a[3] for a in answers),
-                                   {ruleset for a in answers for ruleset in a[7]})
+                                   {ruleset for a in answers for ruleset in a[-1]})  # the last: the rulesets applied
             rejected, counts = _merge_input([(a[4], a[5]) for a in answers])
             return FilesEvaluation(evaluation, rejected, counts, len(answers))
     grouped = read_grouped(paths)

@@ -24,6 +24,13 @@ CLOCK_WORDS: Final = {
     "accommodation_start": "the accommodation was first provided",
 }
 
+#: What ended a duty's scope, as an explanation says it ("the duty lapsed when the placement ended on …").
+_SCOPE_ENDED: Final = {
+    "period": "the period of care ended",
+    "placement": "the placement ended",
+    "accommodation": "the accommodation under section 23B or 24B ended",
+}
+
 _ACRONYMS: Final = {"sdq": "SDQ", "pep": "PEP", "iro": "IRO"}
 
 #: How an explanation names what makes a duty owed when it is not a regulation: never as a breach of one.
@@ -115,12 +122,13 @@ def explain(rule: DutyRule, deadline: Deadline, label: str, outcome: Outcome, *,
         return f"{head}; done {_on_or_at(met)}{done}, {late}."
     if status == "breached":
         if ended is not None and ended < as_of:
-            why = f" ({reason})" if reason else ""
+            why = f" ({reason or _SCOPE_ENDED[rule.scope]})" if reason or rule.scope in _SCOPE_ENDED else ""
             return f"{head}; not done by {long_date(ended)}, when the duty ended{why}, {days} overdue."
         return f"{head}; not done by {long_date(as_of)}, {days} overdue."
     if status == "lapsed":
         assert ended is not None
         if reason:
             return f"{head}; the duty lapsed when {reason}, before it fell due."
-        return f"{head}; the duty lapsed when its scope ended on {long_date(ended)}, before it fell due."
+        scope = _SCOPE_ENDED.get(rule.scope, "its scope ended")
+        return f"{head}; the duty lapsed when {scope} on {long_date(ended)}, before it fell due."
     return f"{head}; not yet due."

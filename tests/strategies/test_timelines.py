@@ -86,11 +86,12 @@ def violations(events: Sequence[EventDict]) -> list[str]:
             ps = placement.date
             if _resumes(placements, at):  # back from a holiday or respite placement: the same placement goes on
                 continue
+            temporary = placement.get("placement") in codes.TEMPORARY_PLACEMENT
             five = calendar.add_working_days(ps, 5)
-            if five < pe:
+            if five < pe and not temporary:  # the rules leave temporary placements (T0-T4) out: a project choice
                 once("placement plan", "placement_plan", ps, five)
                 once("notification", "placement_notified", ps, five)
-            if ps + dt.timedelta(days=7) < pe:
+            if ps + dt.timedelta(days=7) < pe and not temporary:
                 once("first visit", "visit", ps, ps + dt.timedelta(days=7))
             long_term = placement.get("long_term") is True
 
