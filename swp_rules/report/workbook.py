@@ -3,8 +3,9 @@
 Each workbook opens with a Summary sheet, then one sheet per kind of row (breaches, open duties, a per-child summary,
 rejected records; for ``payments`` the statement), as the DfE's SSDA903 validator gives an error summary and a child
 summary. Numbers are numbers (money with two places, proportions as percentages), dates are dates, the header row is
-frozen and filtered. Every text from the data is written as a text cell: a child id such as ``=HYPERLINK(…)`` is
-shown as typed and never runs as a formula (``strings_to_formulas`` is off and each cell is written by its type).
+frozen and filtered. Every text from the data is written as a text cell (``strings_to_formulas`` is off and each
+cell is written by its type) and, as in CSV, neutralised by the OWASP rule: a child id such as ``=HYPERLINK(…)`` is
+shown as ``'=HYPERLINK(…)``, so it runs as a formula neither here nor when copied into another spreadsheet.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from swp_rules.io.output import neutralise_cell
 from swp_rules.report.documents import CheckDocument, ExplainDocument, RuleCount
 from swp_rules.report.period_documents import IndicatorsDocument, PaymentsDocument
 
@@ -100,9 +102,9 @@ class Book:
         elif isinstance(value, int):
             sheet.write_number(r, c, value)
         elif isinstance(value, list | tuple):
-            sheet.write_string(r, c, " ".join(str(v) for v in value)[:CELL_TEXT_LIMIT])
+            sheet.write_string(r, c, neutralise_cell(" ".join(str(v) for v in value)[:CELL_TEXT_LIMIT]))
         else:
-            sheet.write_string(r, c, str(value)[:CELL_TEXT_LIMIT])
+            sheet.write_string(r, c, neutralise_cell(str(value)[:CELL_TEXT_LIMIT]))
 
     def summary(self, title: str, lines: Sequence[tuple[str, Any]], rules: Sequence[RuleCount] = ()) -> None:
         """The Summary sheet: a title, label-value lines, and the counts by family, rule and basis."""

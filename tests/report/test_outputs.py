@@ -178,5 +178,6 @@ def test_a_hostile_child_id_is_text_in_every_format(tmp_path: Path) -> None:
     out = tmp_path / "hostile.xlsx"
     _run(["check", str(events), "--as-of", "2011-12-31", "--output", str(out)])
     book = openpyxl.load_workbook(out)
-    cells = [c for row in book["Breaches"].iter_rows(min_row=2) for c in row if c.value == hostile]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for row in book["Breaches"].iter_rows(min_row=2) for c in row if c.value == "'" + hostile]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, and neutralised as in CSV (OWASP)
+    assert not any(str(c.value).startswith("=") for ws in book for row in ws.iter_rows() for c in row)
