@@ -23,7 +23,7 @@ from swp_rules.rulesets.selection import expand
 #: The fields of a duty rule compared, in the order changes are listed (``timescale`` is the deadlines).
 RULE_FIELDS: Final = ("title", "citation", "basis", "in_force", "trigger", "applies", "timescale", "discharged_by",
                       "scope", "clock_from", "conditions_at", "accept_before", "recurs", "then", "until_age",
-                      "on_commencement")
+                      "on_commencement", "exempt_if_done_within", "accept_since")
 
 
 #: One version of a rule or definition: its in-force start and its fields as compared.
@@ -202,6 +202,8 @@ def _duty_fields(rule: DutyRule) -> dict[str, Any]:
         "then": rule.then,
         "until_age": rule.until_age,
         "on_commencement": rule.on_commencement,
+        "exempt_if_done_within": deadline_text(rule.exempt_within) if rule.exempt_within else None,
+        "accept_since": rule.accept_since,
     }
     basis = getattr(rule, "basis", None)
     if basis is not None:

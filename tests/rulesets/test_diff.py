@@ -49,6 +49,15 @@ def test_a_scope_change_is_listed(tmp_path: Path) -> None:
                                                           "period"),)
 
 
+def test_an_exemption_added_is_listed(tmp_path: Path) -> None:
+    changed = tmp_path / "exempt.yaml"
+    changed.write_text(OLD.read_text(encoding="utf-8").replace(
+        "scope: placement", "scope: placement\n    exempt_if_done_within: {months: 3}"),
+        encoding="utf-8")
+    fields = {(c.field, c.new) for c in diff_rulesets(OLD, changed).changes}
+    assert any(field == "exempt_if_done_within" and "3 months" in str(new) for field, new in fields)
+
+
 def test_table_json_csv_and_exit_code() -> None:
     runner = CliRunner()
     table = runner.invoke(main, ["rulesets", "diff", str(OLD), str(NEW)])
