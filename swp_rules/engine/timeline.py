@@ -62,10 +62,9 @@ def sort_key(event: Event) -> tuple[dt.date, int, str, str]:
 
 
 @attrs.define(slots=True, eq=False)
-class Accommodation:
-    """Accommodation the responsible authority provides to a relevant or former relevant child under Children Act
-    1989 s.23B or s.24B (SI 2010/2571 reg 8(2)): from its ``accommodation_provided`` to the next one (a move) or its
-    ``accommodation_provided_ended`` (the day it stopped, exclusive; events that day still count)."""
+class Span:
+    """What a period of care, a placement and a spell of accommodation share: the day it began and the event that
+    began it (and its position), and the day it stopped (exclusive; events that day still count) and its position."""
 
     start: dt.date
     index: int
@@ -75,6 +74,13 @@ class Accommodation:
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
+
+
+@attrs.define(slots=True, eq=False)
+class Accommodation(Span):
+    """Accommodation the responsible authority provides to a relevant or former relevant child under Children Act
+    1989 s.23B or s.24B (SI 2010/2571 reg 8(2)): from its ``accommodation_provided`` to the next one (a move) or its
+    ``accommodation_provided_ended`` (the day it stopped, exclusive; events that day still count)."""
 
 
 def accommodations(events: list[Event], positions: Mapping[str, list[int]]) -> list[Accommodation]:
@@ -91,32 +97,18 @@ def accommodations(events: list[Event], positions: Mapping[str, list[int]]) -> l
 
 
 @attrs.define(slots=True, eq=False)
-class Placement:
+class Placement(Span):
     """One placement: its start, its end (the day it stopped, exclusive) and what the record says of it."""
-
-    start: dt.date
-    index: int
-    event: Event
-    end: dt.date | None = None
-    end_index: int | None = None
 
     @property
     def code(self) -> str:
         return str(self.event.fields["placement"])
 
-    def covers(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day < self.end)
-
 
 @attrs.define(slots=True, eq=False)
-class Period:
+class Period(Span):
     """A period of care, with its placements, legal statuses and reviews in order."""
 
-    start: dt.date
-    index: int
-    event: Event
-    end: dt.date | None = None
-    end_index: int | None = None
     end_event: Event | None = None
     placements: list[Placement] = attrs.field(factory=list)
     status_dates: list[dt.date] = attrs.field(factory=list)
@@ -124,9 +116,6 @@ class Period:
     review_dates: list[dt.date] = attrs.field(factory=list)
     #: The period ended on the 18th birthday because the child stopped being a child, not by a recorded end of care.
     aged_out: bool = False
-
-    def covers(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day < self.end)
 
     def legal_status_on(self, day: dt.date) -> str | None:
         at = bisect.bisect_right(self.status_dates, day) - 1
