@@ -222,28 +222,28 @@ class _Decoder:
 
     def mapping(self, data: dict[str, Any], depth: int) -> LineMap:
         found = LineMap(_line_value(data["l"]))
-        pairs = data["m"]
-        if type(pairs) is not list:
-            raise TreeError("pairs expected")
-        for pair in pairs:
-            if type(pair) is not list or len(pair) != 4:
-                raise TreeError("a pair expected")
-            key = self.scalar(pair[0])
+        for key_data, key_line, line, value in _rows(data["m"], 4, "a pair"):
+            key = self.scalar(key_data)
             if key in found:
                 raise TreeError("a key twice")
-            found.put(key, self.value(pair[3], depth + 1), _line_value(pair[1]), _line_value(pair[2]))
+            found.put(key, self.value(value, depth + 1), _line_value(key_line), _line_value(line))
         return found
 
     def sequence(self, data: dict[str, Any], depth: int) -> LineSeq:
         items = LineSeq(_line_value(data["l"]))
-        entries = data["s"]
-        if type(entries) is not list:
-            raise TreeError("items expected")
-        for entry in entries:
-            if type(entry) is not list or len(entry) != 2:
-                raise TreeError("an item expected")
-            items.put(self.value(entry[1], depth + 1), _line_value(entry[0]))
+        for line, value in _rows(data["s"], 2, "an item"):
+            items.put(self.value(value, depth + 1), _line_value(line))
         return items
+
+
+def _rows(rows: Any, width: int, what: str) -> list[list[Any]]:
+    """``rows`` checked to be a list of lists of ``width`` values (``what`` names one in the error)."""
+    if type(rows) is not list:
+        raise TreeError(f"a list of {what.split()[-1]}s expected")
+    for row in rows:
+        if type(row) is not list or len(row) != width:
+            raise TreeError(f"{what} expected")
+    return rows
 
 
 def decode(data: Any) -> Any:
