@@ -68,7 +68,8 @@ def child_duties_document(child: str, result: Evaluation) -> dict[str, Any]:
     """One child's duties from the event store: every duty's record, the breaches and the open duties."""
     document = result.to_dict()
     return {
-        "as_of": document["as_of"], "child": child, "rulesets": document["rulesets"],
+        "as_of": document["as_of"], "child": child,
+        "rulesets": [{**used, "parameters": used.get("parameters", {})} for used in document["rulesets"]],
         "duties": [r.to_dict() for r in result.records], "breaches": document["breaches"], "open": document["open"],
         "notes": [n.note for n in result.notes],
     }

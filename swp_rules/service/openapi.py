@@ -101,7 +101,24 @@ def register_components() -> dict[str, Any]:
                                                                         "RegisteredBreach")):
         found[name] = {"type": "object", "properties": {key: {"type": "array", "items": {
             "$ref": f"#/components/schemas/{item}"}}}, "required": [key]}
+    found["ChildDuties"] = _child_duties()
     return found
+
+
+def _child_duties() -> dict[str, Any]:
+    """``GET /children/{child}/duties``: one child's duties from the event store, in the result schemas' own parts
+    (every duty as ``explain`` gives it, the breaches and open duties as ``check`` gives them)."""
+    def items(component: str) -> dict[str, Any]:
+        return {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}}
+
+    properties = {
+        "as_of": {"type": "string", "format": "date"}, "child": {"type": "string"},
+        "rulesets": items("CheckResult_RulesetUsed"), "duties": items("ExplainResult_DutyRecord"),
+        "breaches": items("CheckResult_Breach"), "open": items("CheckResult_Obligation"),
+        "notes": {"type": "array", "items": {"type": "string"}},
+    }
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
 
 
 def document() -> dict[str, Any]:

@@ -58,7 +58,10 @@ def delete_event(request: Request, event_id: str) -> Response:
 
 @router.get("/children/{child}/duties", summary="One child's duties, from the stored events",
             response_class=DocumentResponse,
-            responses={404: {"description": "The store holds no event for this child."},
+            responses={200: {"description": "Every duty of the child as of the date, its breaches and open duties.",
+                             "content": {"application/json": {
+                                 "schema": {"$ref": "#/components/schemas/ChildDuties"}}}},
+                       404: {"description": "The store holds no event for this child."},
                        401: {"description": "No valid bearer token."}})
 def child_duties(request: Request, child: str, as_of: str | None = None) -> DocumentResponse:
     swp = state(request)

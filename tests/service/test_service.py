@@ -171,6 +171,7 @@ def test_the_event_store_adds_corrects_and_withdraws(example_body: bytes) -> Non
             assert client.put(f"/events/{record['id']}", json=record, headers=AUTH).json()["result"] == "added"
         assert client.put(f"/events/{mine[0]['id']}", json=mine[0], headers=AUTH).json()["result"] == "unchanged"
         stored = client.get(f"/children/{child}/duties?as_of=2011-06-30", headers=AUTH).json()
+        _valid(stored, "ChildDuties")  # the answer is what the OpenAPI document says
         explained = client.post(f"/explain?child={child}&as_of=2011-06-30", content=example_body,
                                 headers=JSONL).json()
         assert stored["duties"] == explained["duties"]
