@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -65,7 +67,7 @@ def create_register_engine(url: URL) -> sa.Engine:
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below issues BEGIN itself
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -76,6 +78,25 @@ def create_register_engine(url: URL) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in write-ahead-log mode, waiting as a writer would while another connection holds a lock.
+
+    Switching a new file (still in rollback-journal mode) to WAL needs an exclusive lock, and SQLite answers
+    ``SQLITE_BUSY`` at once, without calling the busy handler, when another connection holds the file's write lock
+    (two first runs on one new register at once): so the switch is retried here, up to ``LOCK_TIMEOUT_SECONDS``."""
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def sqlite_path(url: URL) -> Path | None:

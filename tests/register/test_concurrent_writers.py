@@ -5,9 +5,12 @@ when they are the same run."""
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,3 +85,32 @@ def test_two_check_commands_at_once(register_name: str) -> None:
         listed = register.runs()
     assert [r.id for r in listed] == [1, 2, 3]
     assert sorted(r.as_of.isoformat() for r in listed) == ["2011-06-30", "2011-07-31", "2011-08-31"]
+
+
+def test_a_new_sqlite_register_waits_for_another_connections_write_lock(tmp_path: Path) -> None:
+    """Switching a new file to write-ahead logging gets SQLITE_BUSY at once, without the busy handler, while another
+    connection holds the write lock (what two first runs on one new register met in CI): the open waits instead."""
+    path = tmp_path / "new.db"
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        holding.set()
+        release.wait(30)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    assert holding.wait(30)
+    threading.Timer(0.3, release.set).start()
+    try:
+        with Register.open(path, create=True) as register:
+            assert register.runs() == []
+            assert release.is_set()  # it waited for the other connection rather than failing
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        release.set()
+        holder.join(30)
