@@ -8,28 +8,7 @@ from typing import Any
 
 import click
 
-from swp_rules.cli.common import (
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    CannotRun,
-    check_parameters_used,
-    choose_rulesets,
-    counts_line,
-    dask_address,
-    dask_options,
-    format_option,
-    open_output,
-    progress,
-    quiet_option,
-    rejected_table,
-    render_table,
-    resolve_format,
-    ruleset_error,
-    ruleset_option,
-    run_parameters,
-    tune_gc,
-    write_workbook,
-)
+from swp_rules.cli import common
 from swp_rules.engine import load_rulebook
 from swp_rules.indicators import load_indicator_definitions
 from swp_rules.indicators.compute import IndicatorResult, compute_files, select
@@ -45,7 +24,7 @@ from swp_rules.rulesets.loader import RulesetError
 def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
     """``--ruleset`` values as the indicator rulesets and the duty rulesets to load (by each file's ``kind``;
     each kind defaults to its shipped group: ``outcomes``, ``statutory``)."""
-    chosen = choose_rulesets(items, ("indicators", "duties"))
+    chosen = common.choose_rulesets(items, ("indicators", "duties"))
     return chosen["indicators"], chosen["duties"]
 
 
@@ -55,25 +34,25 @@ def split_rulesets(items: Sequence[str]) -> tuple[list[str], list[str]]:
               help="The reporting period: START..END (dates included) or a financial year such as 2011/12.")
 @click.option("--indicator", "indicator_ids", multiple=True, metavar="ID",
               help="An indicator to compute (repeatable). Default: every one in force at the period end.")
-@ruleset_option
-@format_option
+@common.ruleset_option
+@common.format_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for large cohorts (default: one per core). The results do not depend on it.")
-@dask_options
-@quiet_option
+@common.dask_options
+@common.quiet_option
 def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_ids: tuple[str, ...],
                        rulesets: tuple[str, ...], params: tuple[str, ...], fmt: str | None, output: Path | None,
                        jobs: int | None, dask: str | None, ship: bool, quiet: bool) -> int:
     """Outcome indicators for a period: numerator, denominator, value and the children in each."""
-    address = dask_address(dask)
+    address = common.dask_address(dask)
     try:
         period = parse_period(period_text)
     except ValueError as exc:
-        raise CannotRun(f"--period: {exc}") from None
+        raise common.CannotRun(f"--period: {exc}") from None
     chosen = list(indicator_ids) or None
-    chosen_format = resolve_format(fmt, output)
+    chosen_format = common.resolve_format(fmt, output)
     indicator_rulesets, duty_rulesets = split_rulesets(rulesets)
-    parameters = run_parameters(params)
+    parameters = common.run_parameters(params)
     try:
         # check the rulesets, parameters and indicator ids before reading any event (exit 2 evaluates nothing)
         definitions = load_indicator_definitions(indicator_rulesets, parameters)
@@ -82,15 +61,15 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
         if rulesets or parameters or any(d.numerator.kind == "duty_compliance" for d in selected):
             described += load_rulebook(duty_rulesets, parameters).describe()
     except RulesetError as exc:
-        raise ruleset_error(exc) from None
+        raise common.ruleset_error(exc) from None
     except KeyError as exc:
-        raise CannotRun(f"--indicator: {exc.args[0]}") from None
-    check_parameters_used(parameters, described)
+        raise common.CannotRun(f"--indicator: {exc.args[0]}") from None
+    common.check_parameters_used(parameters, described)
     if not events:
-        raise CannotRun("no EVENTS file given")
-    tune_gc()
+        raise common.CannotRun("no EVENTS file given")
+    common.tune_gc()
     try:
-        with progress("Computing indicators", quiet):
+        with common.progress("Computing indicators", quiet):
             if address is None:
                 computed = compute_files(events, period, indicators=chosen, rulesets=indicator_rulesets,
                                          duty_rulesets=duty_rulesets, jobs=jobs, parameters=parameters)
@@ -102,20 +81,20 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
                                                          rulesets=indicator_rulesets, duty_rulesets=duty_rulesets,
                                                          ship=ship, parameters=parameters)
                 except (distributed.DistributedError, OSError) as exc:
-                    raise CannotRun(f"--dask: {exc}") from None
+                    raise common.CannotRun(f"--dask: {exc}") from None
     except InputError as exc:
-        raise CannotRun(str(exc)) from None
+        raise common.CannotRun(str(exc)) from None
     except RulesetError as exc:  # pragma: no cover - checked above; a file changed while the command ran
-        raise ruleset_error(exc) from None
+        raise common.ruleset_error(exc) from None
     report, rejected, counts = computed.report, computed.rejected, computed.counts
     document = IndicatorsDocument(report.period, rulesets_used(report.rulesets), counts, report.results,
                                   tuple(rejected))
     if chosen_format == "xlsx":
         from swp_rules.report.workbook import indicators_workbook
 
-        write_workbook(indicators_workbook(document), output)
-        return EXIT_FINDINGS if rejected else EXIT_CLEAN
-    with open_output(output) as out:
+        common.write_workbook(indicators_workbook(document), output)
+        return common.EXIT_FINDINGS if rejected else common.EXIT_CLEAN
+    with common.open_output(output) as out:
         if chosen_format == "json":
             dump_json(document, out)
         elif chosen_format == "jsonl":
@@ -128,10 +107,10 @@ def indicators_command(*, events: tuple[str, ...], period_text: str, indicator_i
         else:
             parts: list[Any] = [indicators_table(report)]
             if rejected:
-                parts.append(rejected_table(rejected))
-            parts.append(counts_line(counts))
-            render_table(out, *parts)
-    return EXIT_FINDINGS if rejected else EXIT_CLEAN
+                parts.append(common.rejected_table(rejected))
+            parts.append(common.counts_line(counts))
+            common.render_table(out, *parts)
+    return common.EXIT_FINDINGS if rejected else common.EXIT_CLEAN
 
 
 COMMANDS: list[click.Command] = [indicators_command]

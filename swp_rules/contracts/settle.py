@@ -25,20 +25,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from swp_rules.contracts import statement
 from swp_rules.contracts.measures import IndicatorMeasures, MeasureSource
 from swp_rules.contracts.model import Contract, Outcome, Scale, ServiceLevel
 from swp_rules.contracts.money import ZERO, exact_text, percent_text, pounds_text, times, to_pennies
 from swp_rules.contracts.periods import contract_year, rolling_12_months, service_months, settlement_periods
 from swp_rules.contracts.spend import FixedSpend, PlacementCosts, SpendSource
-from swp_rules.contracts.statement import (
-    BonusLine,
-    DeductionLine,
-    MeasureLine,
-    OutcomeLine,
-    PaymentStatement,
-    PeriodStatement,
-    Totals,
-)
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
 
@@ -57,7 +49,7 @@ def settle(
     duty_rulesets: Sequence[str] | None = None,
     indicator_rulesets: Sequence[str] = (),
     parameters: Mapping[str, Any] | None = None,
-) -> PaymentStatement:
+) -> statement.PaymentStatement:
     """The payment statement for every settlement period of ``contract`` that overlaps ``period``.
 
     Give ``events`` to measure outcomes with the indicator engine and cost placements from ``weekly_cost``, or give
@@ -87,7 +79,7 @@ def settle(
         _period(contract, p, factor, measures, spend, [d for d in deductions if p.start <= d.month.start <= p.end])
         for p, factor in periods
     ]
-    return PaymentStatement(
+    return statement.PaymentStatement(
         contract=contract.id,
         version=contract.version,
         title=contract.title,
@@ -97,7 +89,7 @@ def settle(
         illustrative=contract.illustrative,
         requested=period,
         periods=tuple(statements),
-        totals=Totals(
+        totals=statement.Totals(
             fee=_sum(s.fee for s in statements),
             fixed_fee=_sum(s.fixed_fee for s in statements),
             outcome_pot=_sum(s.outcome_pot for s in statements),
@@ -141,7 +133,7 @@ def _sum(amounts: Iterable[Decimal]) -> Decimal:
 
 
 def _period(contract: Contract, period: ReportingPeriod, factor: Fraction, measures: MeasureSource,
-            spend: SpendSource, deductions: list[DeductionLine]) -> PeriodStatement:
+            spend: SpendSource, deductions: list[statement.DeductionLine]) -> statement.PeriodStatement:
     year = contract_year(contract, period.start)
     terms = contract.terms_for(year)
     fee = times(terms.annual_fee, factor)
@@ -154,8 +146,8 @@ def _period(contract: Contract, period: ReportingPeriod, factor: Fraction, measu
     deducted = _sum(d.applied for d in deductions)
     fixed = fee - pot
     total = fixed + paid + (bonus.amount if bonus else ZERO) - deducted
-    return PeriodStatement(period, year, fee, terms.performance_share, fixed, pot, tuple(lines), paid, reduced,
-                           bonus, tuple(deductions), deducted, total)
+    return statement.PeriodStatement(period, year, fee, terms.performance_share, fixed, pot, tuple(lines), paid,
+                                     reduced, bonus, tuple(deductions), deducted, total)
 
 
 def _window(scale: Scale, period: ReportingPeriod) -> ReportingPeriod:
@@ -163,11 +155,11 @@ def _window(scale: Scale, period: ReportingPeriod) -> ReportingPeriod:
 
 
 def _outcome(contract: Contract, outcome: Outcome, period: ReportingPeriod, fee: Decimal, share: Fraction,
-             measures: MeasureSource) -> OutcomeLine:
+             measures: MeasureSource) -> statement.OutcomeLine:
     pot = times(fee, share, outcome.weight)
     weighted = [(outcome.scale, Fraction(1))] if outcome.scale is not None else [
         (c.scale, c.weight) for c in outcome.components]
-    lines: list[MeasureLine] = []
+    lines: list[statement.MeasureLine] = []
     for scale, weight in weighted:
         window = _window(scale, period)
         found = measures.measure(scale.measure, window)
@@ -177,18 +169,18 @@ def _outcome(contract: Contract, outcome: Outcome, period: ReportingPeriod, fee:
         else:
             fraction = scale.fraction(found.value)
             reaches = scale.reaches_lower(found.value)
-        lines.append(MeasureLine(scale.measure, window, found.value, found.numerator, found.denominator,
+        lines.append(statement.MeasureLine(scale.measure, window, found.value, found.numerator, found.denominator,
                                  scale.describe(), fraction, weight, reaches))
     fraction = sum((m.fraction * m.weight for m in lines), Fraction(0))
     paid = times(pot, fraction)
     reduced = pot - paid
     reaches_lower = all(m.reaches_lower for m in lines)
-    return OutcomeLine(outcome.id, outcome.title, outcome.weight, pot, tuple(lines), fraction, paid, reduced,
+    return statement.OutcomeLine(outcome.id, outcome.title, outcome.weight, pot, tuple(lines), fraction, paid, reduced,
                        reaches_lower, _explain_outcome(contract, outcome, lines, pot, fraction=fraction, paid=paid,
                                                         reduced=reduced))
 
 
-def _explain_outcome(contract: Contract, outcome: Outcome, lines: list[MeasureLine], pot: Decimal, *,
+def _explain_outcome(contract: Contract, outcome: Outcome, lines: list[statement.MeasureLine], pot: Decimal, *,
                      fraction: Fraction, paid: Decimal, reduced: Decimal) -> str:
     parts = []
     for m in lines:
@@ -222,7 +214,7 @@ def value_text(value: Fraction, scale: dict[str, object]) -> str:
 
 
 def _bonus(contract: Contract, period: ReportingPeriod, factor: Fraction, spend: SpendSource,
-           lines: list[OutcomeLine]) -> BonusLine:
+           lines: list[statement.OutcomeLine]) -> statement.BonusLine:
     terms = contract.bonus
     assert terms is not None
     budget = times(terms.annual_budget, factor)
@@ -241,12 +233,12 @@ def _bonus(contract: Contract, period: ReportingPeriod, factor: Fraction, spend:
     explanation = (f"Placement budget {pounds_text(budget)} − spend {pounds_text(spent.amount)} = savings "
                    f"{pounds_text(savings)}; {percent_text(terms.share)} share = pool {pounds_text(pool)}, cap "
                    f"{pounds_text(cap)}; {gate}. Bonus {pounds_text(amount)}{capped}.")
-    return BonusLine(budget, spent.amount, savings, terms.share, pool, cap, terms.gateway, reached, passed, amount,
-                     spent.children, spent.placements, spent.uncosted, explanation)
+    return statement.BonusLine(budget, spent.amount, savings, terms.share, pool, cap, terms.gateway, reached, passed,
+                               amount, spent.children, spent.placements, spent.uncosted, explanation)
 
 
 def _deductions(contract: Contract, measures: MeasureSource, first: ReportingPeriod,
-                last: ReportingPeriod) -> list[DeductionLine]:
+                last: ReportingPeriod) -> list[statement.DeductionLine]:
     """Every service level's monthly results for the settlement periods ``first`` to ``last``, caps applied in month
     order (each month is charged to the settlement period that contains its first day). A rolling 12-month cap
     depends on every earlier month's deduction, so a service level with one is settled from the start of the term;
@@ -255,7 +247,7 @@ def _deductions(contract: Contract, measures: MeasureSource, first: ReportingPer
         return []
     all_months = [m for m in service_months(contract) if m.start <= last.end]
     periods = [p for p, _ in settlement_periods(contract)]
-    out: list[DeductionLine] = []
+    out: list[statement.DeductionLine] = []
     for level in contract.service_levels:
         applied_by_month: list[tuple[ReportingPeriod, Decimal]] = []
         since = contract.start if level.cap_rolling_12_months is not None else first.start
@@ -277,10 +269,11 @@ def _deductions(contract: Contract, measures: MeasureSource, first: ReportingPer
                 if applied > room:
                     applied, capped_by = room, "cap per rolling 12 months"
             applied_by_month.append((month, applied))
-            out.append(DeductionLine(level.id, level.title, month, level.measure, found.value, found.numerator,
-                                     found.denominator, level.target, level.polarity, met, due, applied, capped_by,
-                                     _explain_level(contract, level, found.value, met, due=due, applied=applied,
-                                                    capped_by=capped_by)))
+            explanation = _explain_level(contract, level, found.value, met, due=due, applied=applied,
+                                         capped_by=capped_by)
+            out.append(statement.DeductionLine(level.id, level.title, month, level.measure, found.value,
+                                               found.numerator, found.denominator, level.target, level.polarity, met,
+                                               due, applied, capped_by, explanation))
     out.sort(key=lambda d: (d.month.start, d.service_level))
     return out
 

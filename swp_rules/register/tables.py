@@ -11,41 +11,49 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 
 metadata: Final = sa.MetaData()
 
+#: The counts each run records (``read = evaluated + duplicates + rejected``; children, breaches and open duties).
+RUN_COUNTS: Final = ("read", "evaluated", "duplicates", "rejected", "children", "breaches", "open")
+
+
+def _required(name: str, kind: Any, **options: Any) -> sa.Column[Any]:
+    return sa.Column(name, kind, nullable=False, **options)
+
+
+def _optional(name: str, kind: Any) -> sa.Column[Any]:
+    return sa.Column(name, kind, nullable=True)
+
+
+def _run_reference(name: str, *, nullable: bool) -> sa.Column[Any]:
+    return sa.Column(name, sa.Integer, sa.ForeignKey("register_runs.id"), nullable=nullable)
+
+
 runs: Final = sa.Table(
     "register_runs", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_key", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.String(32), nullable=False),
-    sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("input_digest", sa.String(64), nullable=False),
-    sa.Column("rulesets", sa.Text, nullable=False),
-    sa.Column("families", sa.Text, nullable=False, server_default=""),
-    sa.Column("read", sa.Integer, nullable=False),
-    sa.Column("evaluated", sa.Integer, nullable=False),
-    sa.Column("duplicates", sa.Integer, nullable=False),
-    sa.Column("rejected", sa.Integer, nullable=False),
-    sa.Column("children", sa.Integer, nullable=False),
-    sa.Column("breaches", sa.Integer, nullable=False),
-    sa.Column("open", sa.Integer, nullable=False),
+    _required("run_key", sa.String(64)),
+    _required("recorded_at", sa.String(32)),
+    _required("as_of", sa.Date),
+    _required("input_digest", sa.String(64)),
+    _required("rulesets", sa.Text),
+    _required("families", sa.Text, server_default=""),
+    *(_required(count, sa.Integer) for count in RUN_COUNTS),
     sa.UniqueConstraint("run_key", name="uq_register_runs_run_key"),
 )
 
 duties: Final = sa.Table(
     "register_duties", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("child", sa.Text, nullable=False),
-    sa.Column("rule", sa.Text, nullable=False),
-    sa.Column("due", sa.Text, nullable=False),
-    sa.Column("first_seen_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=False),
-    sa.Column("first_breached_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=True),
-    sa.Column("resolved_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=True),
-    sa.Column("resolution", sa.String(20), nullable=True),
+    *(_required(key, sa.Text) for key in ("child", "rule", "due")),
+    _run_reference("first_seen_run", nullable=False),
+    _run_reference("first_breached_run", nullable=True),
+    _run_reference("resolved_run", nullable=True),
+    _optional("resolution", sa.String(20)),
     sa.UniqueConstraint("child", "rule", "due", name="uq_register_duties_key"),
 )
 sa.Index("ix_register_duties_rule", duties.c.rule)
@@ -54,14 +62,12 @@ findings: Final = sa.Table(
     "register_findings", metadata,
     sa.Column("run_id", sa.Integer, sa.ForeignKey("register_runs.id"), primary_key=True),
     sa.Column("duty_id", sa.Integer, sa.ForeignKey("register_duties.id"), primary_key=True),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("met", sa.Text, nullable=True),
-    sa.Column("days_late", sa.Integer, nullable=False),
-    sa.Column("citation", sa.Text, nullable=False),
-    sa.Column("evidence", sa.Text, nullable=False),
-    sa.Column("explanation", sa.Text, nullable=False),
-    sa.Column("basis", sa.Text, nullable=True),
-    sa.Column("discharged_by", sa.Text, nullable=True),
+    _required("status", sa.String(10)),
+    _optional("met", sa.Text),
+    _required("days_late", sa.Integer),
+    *(_required(text, sa.Text) for text in ("citation", "evidence", "explanation")),
+    _optional("basis", sa.Text),
+    _optional("discharged_by", sa.Text),
 )
 sa.Index("ix_register_findings_duty", findings.c.duty_id)
 

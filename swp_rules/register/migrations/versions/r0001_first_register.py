@@ -25,13 +25,8 @@ def upgrade() -> None:
         sa.Column("as_of", sa.Date, nullable=False),
         sa.Column("input_digest", sa.String(64), nullable=False),
         sa.Column("rulesets", sa.Text, nullable=False),
-        sa.Column("read", sa.Integer, nullable=False),
-        sa.Column("evaluated", sa.Integer, nullable=False),
-        sa.Column("duplicates", sa.Integer, nullable=False),
-        sa.Column("rejected", sa.Integer, nullable=False),
-        sa.Column("children", sa.Integer, nullable=False),
-        sa.Column("breaches", sa.Integer, nullable=False),
-        sa.Column("open", sa.Integer, nullable=False),
+        *(sa.Column(count, sa.Integer, nullable=False)
+          for count in ("read", "evaluated", "duplicates", "rejected", "children", "breaches", "open")),
         sa.UniqueConstraint("run_key", name="uq_register_runs_run_key"),
     )
     op.create_table(
@@ -42,7 +37,7 @@ def upgrade() -> None:
         sa.Column("due", sa.Text, nullable=False),
         sa.Column("first_seen_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=False),
         sa.Column("first_breached_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=True),
-            sa.Column("resolved_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=True),
+        sa.Column("resolved_run", sa.Integer, sa.ForeignKey("register_runs.id"), nullable=True),
         sa.Column("resolution", sa.String(20), nullable=True),
         sa.UniqueConstraint("child", "rule", "due", name="uq_register_duties_key"),
     )
@@ -53,9 +48,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("met", sa.Text, nullable=True),
         sa.Column("days_late", sa.Integer, nullable=False),
-        sa.Column("citation", sa.Text, nullable=False),
-        sa.Column("evidence", sa.Text, nullable=False),
-        sa.Column("explanation", sa.Text, nullable=False),
+        *(sa.Column(text, sa.Text, nullable=False) for text in ("citation", "evidence", "explanation")),
     )
 
 
