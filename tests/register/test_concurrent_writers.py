@@ -30,13 +30,17 @@ CHILDREN_EACH_RUN = 40
 def _writer(name: str, writer: int, barrier: Any, out: Any) -> None:
     barrier.wait()
     recorded = []
-    with Register.open(name, create=True) as register:
-        for number in range(RUNS_EACH):
-            as_of = f"2011-{number + 6:02d}-28"
-            found = [breach(f"W{writer}R{number}C{i:03d}", "visit.regular", "2011-06-01", as_of=as_of)
-                     for i in range(CHILDREN_EACH_RUN)]
-            result = register.record(*run(as_of, found, digest=f"writer-{writer}-run-{number}"))
-            recorded.append((number, result.id, result.added))
+    try:
+        with Register.open(name, create=True) as register:
+            for number in range(RUNS_EACH):
+                as_of = f"2011-{number + 6:02d}-28"
+                found = [breach(f"W{writer}R{number}C{i:03d}", "visit.regular", "2011-06-01", as_of=as_of)
+                         for i in range(CHILDREN_EACH_RUN)]
+                result = register.record(*run(as_of, found, digest=f"writer-{writer}-run-{number}"))
+                recorded.append((number, result.id, result.added))
+    except Exception as exc:  # the test fails at once with the reason, rather than waiting for the queue
+        out.put((writer, f"{type(exc).__name__}: {exc} (from {exc.__context__!r})"))
+        raise
     out.put((writer, recorded))
 
 
@@ -48,6 +52,8 @@ def test_two_processes_recording_at_once_lose_and_mix_nothing(register_name: str
     for worker in workers:
         worker.start()
     results = dict(out.get(timeout=300) for _ in workers)
+    failed = {writer: said for writer, said in results.items() if isinstance(said, str)}
+    assert not failed, failed
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
