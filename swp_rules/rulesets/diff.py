@@ -3,8 +3,9 @@
 Rules are matched by id (and, where an id has several versions on a side, by their in-force start dates, then in
 order); each change is one line: a rule added or removed, or one field of a rule changed (its timescales, scope,
 citation, in-force dates, trigger, conditions, discharges, hand-ons…), and each declared parameter added, removed or
-given another value. Indicator definitions are compared the same way, field by field. Deadlines are compared as the
-rule book reads them: with ``$parameters`` resolved.
+given another value. Indicator definitions, and the temporary relaxations a duties file declares (``relaxations:``,
+by id: the rules they cover, their days, citation and words), are compared the same way, field by field. Deadlines
+are compared as the rule book reads them: with ``$parameters`` resolved.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def diff_rulesets(old: str | Path, new: str | Path) -> RulesetDiff:
     changes += _parameters(before, after)
     changes += _items(_rules(before), _rules(after))
     changes += _items(_definitions(before), _definitions(after))
+    changes += _items(_relaxations(before), _relaxations(after), what="relaxation")
     return RulesetDiff(tuple(r.describe() for r in before), tuple(r.describe() for r in after), tuple(changes))
 
 
@@ -128,15 +130,27 @@ def _definitions(rulesets: Sequence[Any]) -> dict[str, list[_Version]]:
     return found
 
 
-def _items(old: Mapping[str, list[_Version]], new: Mapping[str, list[_Version]]) -> list[Change]:
+def _relaxations(rulesets: Sequence[Any]) -> dict[str, list[_Version]]:
+    found: dict[str, list[_Version]] = {}
+    for ruleset in rulesets:
+        for relaxation in getattr(ruleset, "relaxations", ()):
+            fields = {"title": relaxation.words, "citation": relaxation.citation,
+                      "in_force": f"from {relaxation.start.isoformat()} to {relaxation.end.isoformat()}",
+                      "rules": sorted(relaxation.rules)}
+            found.setdefault(relaxation.id, []).append((relaxation.start, fields))
+    return found
+
+
+def _items(old: Mapping[str, list[_Version]], new: Mapping[str, list[_Version]], *,
+           what: str = "rule") -> list[Change]:
     changes: list[Change] = []
     for item in sorted(set(old) | set(new)):
         pairs, removed, added = _pair(sorted(old.get(item, []), key=_start), sorted(new.get(item, []), key=_start))
         several = len(old.get(item, [])) > 1 or len(new.get(item, [])) > 1
         for start, fields in removed:
-            changes.append(Change("removed", _label(item, start, several), "rule", _summary(fields), None))
+            changes.append(Change("removed", _label(item, start, several), what, _summary(fields), None))
         for start, fields in added:
-            changes.append(Change("added", _label(item, start, several), "rule", None, _summary(fields)))
+            changes.append(Change("added", _label(item, start, several), what, None, _summary(fields)))
         for (start, before), (_, after) in pairs:
             for key in [k for k in RULE_FIELDS if k in before or k in after] + sorted(
                     k for k in set(before) | set(after) if k not in RULE_FIELDS):

@@ -96,3 +96,25 @@ def test_diff_backwards_is_the_diff_reversed(old: str, new: str) -> None:
         (c.change, c.item, c.field, repr(c.old), repr(c.new)) for c in backwards.changes)
     if old == new:
         assert forwards.changes == ()
+
+
+def test_a_relaxation_changed_added_or_removed_is_listed(tmp_path: Path) -> None:
+    statutory = Path(__file__).parents[2] / "rulesets" / "statutory" / "cpr-2010.yaml"
+    text = statutory.read_text(encoding="utf-8")
+    shorter = tmp_path / "cpr-2010.yaml"
+    shorter.write_text(text.replace("to: 2020-09-25}", "to: 2020-09-24}").replace(
+        "review.later,\n            placement-plan.each]", "review.later]"), encoding="utf-8")
+    changes = diff_rulesets(statutory, shorter).changes
+    assert Change("changed", "coronavirus-2020", "in_force", "from 2020-04-24 to 2020-09-25",
+                  "from 2020-04-24 to 2020-09-24") in changes
+    (rules,) = [c for c in changes if c.field == "rules"]
+    assert "placement-plan.each" in rules.old and "placement-plan.each" not in rules.new
+    assert len(changes) == 2
+    none = tmp_path / "none" / "cpr-2010.yaml"
+    none.parent.mkdir()
+    start = text.index("relaxations:\n")
+    none.write_text(text[:start] + text[text.index("rules:\n", start):], encoding="utf-8")
+    (removed,) = diff_rulesets(statutory, none).changes
+    assert removed == Change("removed", "coronavirus-2020", "relaxation",
+                             "as soon as reasonably practicable — the coronavirus modifications (SI 2020/445 reg 8)",
+                             None)
