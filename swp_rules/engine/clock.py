@@ -19,9 +19,10 @@ from swp_rules.model import Event
 from swp_rules.rulesets.duties import Discharge
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True, eq=False)
 class Clock:
-    """Where one obligation's clock stands."""
+    """Where one obligation's clock stands (never changed once made: a new clock is made instead; not frozen, which
+    would make it three times dearer to build, and one is built for every obligation)."""
 
     #: The day the clock started.
     day: dt.date

@@ -26,8 +26,15 @@ class Matcher(Protocol):
     """Decides whether a condition holds for a set of facts."""
 
     name: str
+    #: Whether answers are remembered by ``(condition, values)``: a caller may then remember what it derives
+    #: from them (``swp_rules.engine.plan``) the same way.
+    remembers: bool
 
     def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool: ...
+
+    def holds_values(self, condition: Condition, values: tuple[Any, ...]) -> bool:
+        """``holds`` for the values of ``condition.names`` in that order (``None``: the fact is not given)."""
+        ...
 
 
 class MatcherError(RuntimeError):
@@ -41,18 +48,29 @@ class OracleMatcher:
 
     def __init__(self, cache: bool = True) -> None:
         self._cache: dict[tuple[Condition, tuple[Any, ...]], bool] | None = {} if cache else None
+        self.remembers = cache
         self.evaluations = 0
 
     def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
         if self._cache is None:
             self.evaluations += 1
             return cond.holds(condition.node, facts)
-        key = (condition, tuple(map(facts.get, condition.names)))
-        found = self._cache.get(key)
+        return self.holds_values(condition, tuple(map(facts.get, condition.names)))
+
+    def holds_values(self, condition: Condition, values: tuple[Any, ...]) -> bool:
+        key = (condition, values)
+        found = None if self._cache is None else self._cache.get(key)
         if found is None:
             self.evaluations += 1
-            found = self._cache[key] = cond.holds(condition.node, facts)
+            found = cond.holds(condition.node, _given(condition, values))
+            if self._cache is not None:
+                self._cache[key] = found
         return found
+
+
+def _given(condition: Condition, values: tuple[Any, ...]) -> dict[str, Any]:
+    """The facts a condition reads, from their values in the order of its names (absent ones left out)."""
+    return {name: value for name, value in zip(condition.names, values, strict=True) if value is not None}
 
 
 _HOST_NAMES = itertools.count(1)
@@ -76,6 +94,7 @@ class DurableMatcher:
         self._ids = itertools.count(1)
         self._derived: dict[int, list[tuple[str, cond.Node]]] = {}
         self._cache: dict[tuple[Condition, tuple[Any, ...]], bool] | None = {} if cache else None
+        self.remembers = cache
         self.evaluations = 0
         self._registered = False
         self._pending: list[Condition] = list(dict.fromkeys(conditions))
@@ -155,7 +174,12 @@ class DurableMatcher:
         return kept[0] if len(kept) == 1 else cond.And(tuple(kept))
 
     def holds(self, condition: Condition, facts: Mapping[str, Any]) -> bool:
-        values = tuple(map(facts.get, condition.names))
+        return self._ask(condition, tuple(map(facts.get, condition.names)), facts)
+
+    def holds_values(self, condition: Condition, values: tuple[Any, ...]) -> bool:
+        return self._ask(condition, values, None)
+
+    def _ask(self, condition: Condition, values: tuple[Any, ...], facts: Mapping[str, Any] | None) -> bool:
         cache = self._cache
         if cache is not None:  # a remembered answer is read without the lock (a dict read is atomic)
             found = cache.get((condition, values))
@@ -171,7 +195,11 @@ class DurableMatcher:
             for name, value in zip(condition.names, values, strict=True):
                 if value is not None:
                     message[name] = value
-            for name, part in self._derived.get(key, ()):
+            derived = self._derived.get(key, ())
+            if derived and facts is None:
+                facts = _given(condition, values)
+            for name, part in derived:
+                assert facts is not None
                 message[name] = cond.holds(part, facts)
             self.evaluations += 1
             try:

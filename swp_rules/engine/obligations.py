@@ -11,6 +11,10 @@ before the due date. Everything is in event time: only events on or before ``as_
 One chain, step by step (``_Run.chain``): the first clock (``_first_clock``); for each rule of the chain, whether it
 is owed at all (``_bounded``: its ``until_age``; ``_applies``: its conditions), the obligation settled and recorded
 (``_obligation``), and the next rule with its clock restarted from the discharging event (``_next``).
+
+The rules are followed as plans compiled once per rule book (``swp_rules.engine.plan``). Most obligations are met
+and, in a run that reports only breaches and open duties, not written: for those no outcome, record or explanation
+is made (``judge`` decides the status; ``settle`` builds the outcome a record is made from).
 """
 
 from __future__ import annotations
@@ -25,58 +29,50 @@ from swp_rules.engine.clock import Clock, Outcome
 from swp_rules.engine.explanations import clock_label, event_words, explain
 from swp_rules.engine.matcher import Matcher
 from swp_rules.engine.occurrences import Occurrence, occurrences, since_last_care
-from swp_rules.engine.results import Due, DutyRecord
+from swp_rules.engine.plan import Plans, RulePlan, due_day
+from swp_rules.engine.results import Due, DutyRecord, Status
 from swp_rules.engine.rulebook import RuleBook
 from swp_rules.engine.timeline import ADULT_AGE, Timeline
 from swp_rules.model import Event
-from swp_rules.rulesets.duties import Deadline, Discharge, DutyRule, Trigger
+from swp_rules.rulesets.duties import Deadline, Discharge
 from swp_rules.text import long_date
 
 #: The event that discharged an obligation: its position in the timeline, the event, and the discharge it met.
 Found = tuple[int, Event, Discharge]
 
 
-def _due(deadline: Deadline, clock: Clock) -> Due:
-    unit, n, start = deadline.unit, deadline.amount, clock.day
-    if unit == "working_days":
-        return calendar.add_working_days(start, n)
-    if unit == "days":
-        return calendar.add_days(start, n)
-    if unit == "weeks":
-        return calendar.add_days(start, 7 * n)
-    if unit == "months":
-        return calendar.add_months(start, n)
-    return calendar.add_hours(clock.instant or calendar.start_of_day(start), n)
+#: What became of an obligation, before any outcome is built: its status, when it was met, how many days late, and
+#: the day its scope or its ``until`` birthday ended it (when that decided it).
+Verdict = tuple[Status, "Due | None", int, "dt.date | None"]
 
 
-def _due_day(due: Due) -> dt.date:
-    return due.date() if isinstance(due, dt.datetime) else due
+def judge(clock: Clock, due: Due, found: Found | None, as_of: dt.date) -> Verdict:
+    """What became of one obligation as of ``as_of``: met (on time or late) by ``found``, lapsed when its scope or
+    its ``until`` birthday came first, breached once its due date has passed, open before."""
+    day = due_day(due)
+    if found is not None:
+        event = found[1]
+        if isinstance(due, dt.datetime):
+            met: Due = event.time or event.date
+            on_time = event.time <= due if event.time is not None else event.date <= day
+        else:
+            met = event.date
+            on_time = event.date <= day
+        return ("met", met, 0, None) if on_time else ("breached", met, (event.date - day).days, None)
+    ends = clock.ends
+    if ends is not None and ends <= day:
+        return "lapsed", None, 0, ends
+    if day < as_of:
+        return "breached", None, ((min(as_of, ends) if ends is not None else as_of) - day).days, ends
+    return "open", None, 0, None
 
 
 def settle(clock: Clock, due: Due, found: Found | None, *, as_of: dt.date) -> Outcome:
-    """What became of one obligation as of ``as_of``: met (on time or late) by ``found``, lapsed when its scope or
-    its ``until`` birthday came first, breached once its due date has passed, open before."""
-    due_day = _due_day(due)
-    start = clock.start_for(due)
-    ends = clock.ends
-    if found is not None:
-        _, event, discharge = found
-        if isinstance(due, dt.datetime):
-            met: Due = event.time or event.date
-            on_time = event.time <= due if event.time is not None else event.date <= due_day
-        else:
-            met = event.date
-            on_time = event.date <= due_day
-        days_late = 0 if on_time else (event.date - due_day).days
-        return Outcome("met" if on_time else "breached", start, due, met=met, days_late=days_late,
-                       by=(event, discharge))
-    if ends is not None and ends <= due_day:
-        return Outcome("lapsed", start, due, ended=ends, reason=_age_reason(clock, ends))
-    if due_day < as_of:
-        last = min(as_of, ends) if ends is not None else as_of
-        return Outcome("breached", start, due, days_late=(last - due_day).days, ended=ends,
-                       reason=_age_reason(clock, ends))
-    return Outcome("open", start, due)
+    """The outcome of one obligation as a record shows it (``judge``, with the facts its explanation reads out)."""
+    status, met, days_late, ended = judge(clock, due, found, as_of)
+    return Outcome(status, clock.start_for(due), due, met=met, days_late=days_late, ended=ended,
+                   reason=_age_reason(clock, ended) if found is None else None,
+                   by=(found[1], found[2]) if found is not None else None)
 
 
 def _age_reason(clock: Clock, ended: dt.date | None) -> str | None:
@@ -96,6 +92,7 @@ class ChildEvaluator:
     def __init__(self, book: RuleBook, matcher: Matcher) -> None:
         self.book = book
         self.matcher = matcher
+        self.plans = Plans(book, matcher)
 
     def records(self, timeline: Timeline, as_of: dt.date, *, reported_only: bool = False,
                 applied: set[str] | None = None, explained: bool = True) -> list[DutyRecord]:
@@ -112,13 +109,14 @@ class ChildEvaluator:
                 eligible_on = None
         run = _Run(self, timeline, as_of, eligible_on, reported_only)
         run.explained = explained
-        for rule_id, trigger in self.book.roots:
-            for occurrence in occurrences(timeline, trigger, as_of=as_of, eligible_on=eligible_on):
-                rule = self.book.version(rule_id, occurrence.day)
-                if rule is not None and rule.trigger == trigger and run.chain(rule, occurrence):
+        plans = self.plans
+        for rule_id, kind in plans.roots:
+            for occurrence in run.moments(kind):
+                plan = plans.version(rule_id, occurrence.day)
+                if plan is not None and plan.trigger == kind and run.chain(plan, occurrence):
                     continue
-                run.commence(rule_id, trigger, occurrence)
-        run.out.sort(key=lambda r: (_due_day(r.due), r.rule, r.evidence))
+                run.commence(rule_id, kind, occurrence)
+        run.out.sort(key=lambda r: (due_day(r.due), r.rule, r.evidence))
         if applied is not None:
             applied.update(run.applied)
         return run.out
@@ -130,6 +128,7 @@ class _Run:
         self.reported_only = reported_only
         self.explained = True
         self.book = owner.book
+        self.plans = owner.plans
         self.matcher = owner.matcher
         self.timeline = timeline
         self.as_of = as_of
@@ -137,27 +136,37 @@ class _Run:
         self.used: dict[str, set[int]] = {}
         self.out: list[DutyRecord] = []
         self.applied: set[str] = set()
+        self._moments: dict[int, list[Occurrence]] = {}
+        self._birthdays: dict[int, dt.date] = {}
+
+    def moments(self, kind: int) -> list[Occurrence]:
+        """The moments that start a duty with the book's trigger number ``kind`` (worked out once per child)."""
+        found = self._moments.get(kind)
+        if found is None:
+            found = self._moments[kind] = list(occurrences(self.timeline, self.plans.triggers[kind], as_of=self.as_of,
+                                                           eligible_on=self.eligible_on))
+        return found
 
     # --- a period or placement already running when a rule comes into force ---
-    def commence(self, rule_id: str, trigger: Trigger, occurrence: Occurrence) -> None:
+    def commence(self, rule_id: str, kind: int, occurrence: Occurrence) -> None:
         """Start the chain a later version names in ``on_commencement`` for a scope that began before that version
         came into force, was not covered by the version in force when it began, and was still running on the day
         the new version came into force; the clock starts on that day (nothing is owed for earlier days)."""
         timeline = self.timeline
-        for later in self.book.versions.get(rule_id, ()):
+        for plan in self.plans.versions.get(rule_id, ()):
+            later = plan.rule
             start = later.in_force_from
-            if later.on_commencement is None or later.trigger != trigger or start <= occurrence.day:
+            if later.on_commencement is None or plan.trigger != kind or start <= occurrence.day:
                 continue
             if start > self.as_of or (occurrence.scope_end is not None and occurrence.scope_end <= start):
                 return
             period = occurrence.period
             if period is None or not period.covers(start):
                 return
-            if later.applies is not None:
-                facts = timeline.facts(later.applies.names, start, period, occurrence.placement, self.eligible_on)
-                if not self.matcher.holds(later.applies, facts):
-                    return
-            first = self.book.version(later.on_commencement, start)
+            if plan.applies is not None and not plan.applies.holds(timeline, start, period, occurrence.placement,
+                                                                   self.eligible_on):
+                return
+            first = self.plans.version(later.on_commencement, start)
             if first is None:
                 return
             index = bisect.bisect_left([e.date for e in timeline.events], start) - 1
@@ -166,14 +175,14 @@ class _Run:
             return
 
     # --- one chain of obligations ---
-    def chain(self, rule: DutyRule, occurrence: Occurrence, label: str | None = None) -> bool:
-        """Run the chain from ``rule``; ``False`` when the rule does not apply (nothing was recorded)."""
-        clock = self._first_clock(rule, occurrence, label)
+    def chain(self, plan: RulePlan, occurrence: Occurrence, label: str | None = None) -> bool:
+        """Run the chain from ``plan``'s rule; ``False`` when the rule does not apply (nothing was recorded)."""
+        clock = self._first_clock(plan, occurrence, label)
         if clock is None:
             return False
-        if rule.exempt_within is not None and self._exempt(rule, clock, occurrence):
+        if plan.rule.exempt_within is not None and self._exempt(plan, clock, occurrence):
             return True  # done within the time before the clock started: nothing is owed (reg 7)
-        current, produced = rule, False
+        current, produced = plan, False
         while True:
             bounded = self._bounded(current, clock)
             if bounded is None or not self._applies(current, bounded, occurrence):
@@ -185,86 +194,95 @@ class _Run:
                 return produced
             current, clock = step
 
-    def _first_clock(self, rule: DutyRule, occurrence: Occurrence, label: str | None) -> Clock | None:
-        """The clock ``occurrence`` starts for ``rule``: its day (the start of the period of care when the rule
+    def _first_clock(self, plan: RulePlan, occurrence: Occurrence, label: str | None) -> Clock | None:
+        """The clock ``occurrence`` starts for ``plan``'s rule: its day (the start of the period of care when the rule
         says ``clock_from: period_start``), its instant when the trigger event has a time, the events that may
         discharge it, and how far its scope runs; ``None`` when the rule's scope is a period and there is none."""
-        period, stay = occurrence.period, occurrence.accommodation
-        if (rule.scope in ("period", "placement") and period is None) or (rule.scope == "accommodation"
-                                                                          and stay is None):
+        rule = plan.rule
+        period, stay, scope = occurrence.period, occurrence.accommodation, rule.scope
+        if (scope in ("period", "placement") and period is None) or (scope == "accommodation" and stay is None):
             return None
         scope_end = occurrence.scope_end
-        if rule.scope in ("child", "after_care"):
+        if scope in ("child", "after_care"):
             scope_end = None
-        elif rule.scope == "period" and period is not None:
+        elif scope == "period" and period is not None:
             scope_end = period.end
-        elif rule.scope == "accommodation" and stay is not None:
+        elif scope == "accommodation" and stay is not None:
             scope_end = stay.end
-        day = period.start if rule.clock_from == "period_start" and period else occurrence.day
+        from_start = rule.clock_from == "period_start" and period is not None
+        day = period.start if from_start and period is not None else occurrence.day
         event = occurrence.event
         instant = event.time if event is not None and event.type == (rule.trigger.event or "") else None
         window_from = occurrence.window_from if rule.accept_before else occurrence.index + 1
-        if rule.clock_from == "period_start" and period is not None:
+        if from_start and period is not None:
             # from the start of the period of care (or, done in advance, since the last one ended)
             window_from = since_last_care(self.timeline, period) if rule.accept_before else period.index + 1
         if rule.accept_since == "previous_trigger":
-            window_from = self._since_previous(rule, occurrence)
-        clock = Clock(day=day, instant=instant, label=clock_label(rule, event, label), evidence=occurrence.evidence,
-                      window_from=window_from, scope_end=scope_end)
+            window_from = self._since_previous(plan, occurrence)
+        clock = Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end)
         adult = self.timeline.adult_from
-        if rule.scope in ("period", "placement") and adult is not None:
+        if scope in ("period", "placement") and adult is not None:
             clock = clock.bounded(adult, ADULT_AGE)  # owed to a looked-after child: only while a child
         return clock
 
-    def _since_previous(self, rule: DutyRule, occurrence: Occurrence) -> int:
+    def _since_previous(self, plan: RulePlan, occurrence: Occurrence) -> int:
         """The first event that may discharge a duty owed "before each" triggering event (SI 2010/2571 reg 8(2): a
         visit before each review of the pathway plan): anything after the previous such event, or, for the first,
         since the duty's scope began (the accommodation was first provided)."""
-        earlier = self.timeline.of_type(rule.trigger.event or "")
+        earlier = self.timeline.of_type(plan.rule.trigger.event or "")
         at = bisect.bisect_left(earlier, occurrence.index)
         start = occurrence.accommodation.index if occurrence.accommodation is not None else 0
         return max(start, earlier[at - 1] + 1 if at > 0 else 0)
 
-    def _bounded(self, rule: DutyRule, clock: Clock) -> Clock | None:
-        """The clock with the birthday ``rule`` runs until (``until_age``), or ``None`` when the duty is not owed:
+    def _bounded(self, plan: RulePlan, clock: Clock) -> Clock | None:
+        """The clock with the birthday the rule runs until (``until_age``), or ``None`` when the duty is not owed:
         the clock starts on or after that birthday, or a duty after care that runs to an age has no birth date to
         place it. In care, an unknown birth date leaves the duty to run until the period of care ends."""
-        if rule.until_age is None:
+        age = plan.rule.until_age
+        if age is None:
             return None if clock.until is not None and clock.day >= clock.until else clock
         dob = self.timeline.dob
         if dob is None:
-            return None if rule.scope in ("after_care", "child") else clock
-        bounded = clock.bounded(calendar.birthday(dob, rule.until_age), rule.until_age)
+            return None if plan.rule.scope in ("after_care", "child") else clock
+        birthday = self._birthdays.get(age)
+        if birthday is None:
+            birthday = self._birthdays[age] = calendar.birthday(dob, age)
+        bounded = clock.bounded(birthday, age)
         return None if bounded.until is not None and clock.day >= bounded.until else bounded
 
-    def _applies(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> bool:
-        """Whether ``rule``'s ``applies`` condition holds on the day its clock starts."""
-        if rule.applies is None:
-            return True
-        facts = self.timeline.facts(rule.applies.names, clock.day, occurrence.period, occurrence.placement,
-                                    self.eligible_on)
-        return self.matcher.holds(rule.applies, facts)
+    def _applies(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> bool:
+        """Whether the rule's ``applies`` condition holds on the day its clock starts."""
+        applies = plan.applies
+        return applies is None or applies.holds(self.timeline, clock.day, occurrence.period, occurrence.placement,
+                                                self.eligible_on)
 
-    def _obligation(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> Found | None:
+    def _obligation(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> Found | None:
         """Settle one obligation: its deadline, its due date, the event that discharged it; record it (unless only
         breached and open duties are kept and it is neither) and return that event."""
-        deadline = self._deadline(rule, clock, occurrence)
-        due, words = self._before(deadline, clock, occurrence) if deadline.unit == "before" else (
-            _due(deadline, clock), None)
-        relaxation = None if isinstance(due, dt.datetime) else self.book.relaxation(rule.id, due)
+        at = plan.choice.choose(self.timeline, (clock.day, clock.instant), occurrence.period, occurrence.placement,
+                                self.eligible_on)
+        rule = plan.rule
+        deadline = rule.deadlines[at]
+        words = None
+        if deadline.unit == "before":
+            due, words = self._before(deadline, clock, occurrence)
+        else:
+            due = plan.dues[at](clock.day, clock.instant)
+        relaxation = plan.relaxation(due) if plan.relaxations and not isinstance(due, dt.datetime) else None
         original = due
         if relaxation is not None:
             due = relaxation.end  # owed "as soon as reasonably practicable" while it was in force (SI 2020/445)
-        found = self._discharge(rule, clock, occurrence)
+        found = self._discharge(plan, clock, occurrence)
+        self.applied.add(rule.ruleset)  # met and lapsed too: the ruleset applied even when nothing is reported
+        if self.reported_only and judge(clock, due, found, self.as_of)[0] in ("met", "lapsed"):
+            return found
         outcome = settle(clock, due, found, as_of=self.as_of)
         if words is not None:
             outcome = attrs.evolve(outcome, due_words=words)
         if relaxation is not None:
             assert isinstance(original, dt.date)
             outcome = attrs.evolve(outcome, relaxed=relaxation.explain(original))
-        self.applied.add(rule.ruleset)  # met and lapsed too: the ruleset applied even when nothing is reported
-        if not (self.reported_only and outcome.status in ("met", "lapsed")):
-            self.out.append(self._record(rule, deadline, clock, outcome))
+        self.out.append(self._record(plan, at, clock, outcome))
         return found
 
     def _before(self, deadline: Deadline, clock: Clock, occurrence: Occurrence) -> tuple[Due, str]:
@@ -273,33 +291,34 @@ class _Run:
         the day that obligation fell (or falls) due; with how the explanation says it."""
         assert deadline.before is not None
         words = deadline.words or deadline.before
-        ref = self.book.version(deadline.before, occurrence.day)
+        ref = self.plans.version(deadline.before, occurrence.day)
         same = None if ref is None else next(
-            (o for o in occurrences(self.timeline, ref.trigger, as_of=self.as_of, eligible_on=self.eligible_on)
+            (o for o in self.moments(ref.trigger)
              if o.period is occurrence.period and o.placement is occurrence.placement), None)
         ref_clock = self._first_clock(ref, same, None) if ref is not None and same is not None else None
         if ref is None or same is None or ref_clock is None:
             return clock.day, f"{words}: not owed, so by the day {clock.label}"
-        ref_deadline = self._deadline(ref, ref_clock, same)
-        ref_due = _due(ref_deadline, ref_clock)
+        at = ref.choice.choose(self.timeline, (ref_clock.day, ref_clock.instant), same.period, same.placement,
+                               self.eligible_on)
+        ref_due = ref.dues[at](ref_clock.day, ref_clock.instant)
         held = self._discharge(ref, ref_clock, same, keep=False)
-        due_words = f"{words}, due {ref_deadline.describe()} after {ref_clock.label}"
+        due_words = f"{words}, due {ref.describes[at]} after {ref_clock.label}"
         if held is None:
             return ref_due, f"{due_words} (not yet held)"
         event = held[1]
-        if event.date <= _due_day(ref_due):
+        if event.date <= due_day(ref_due):
             return event.date, f"{words}, held on {long_date(event.date)} ({event_words(event.type)} {event.id})"
         # held late: the late review does not put off what had to come before it by the day it was due
         return ref_due, f"{due_words} (held late, on {long_date(event.date)})"
 
-    def _exempt(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> bool:
-        """Whether an event that discharges ``rule`` was done within its ``exempt_within`` before the clock started
+    def _exempt(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> bool:
+        """Whether an event that discharges the rule was done within its ``exempt_within`` before the clock started
         (the day that long before counts; reg 7's "within the previous three months")."""
-        span = rule.exempt_within
+        span = plan.rule.exempt_within
         assert span is not None
         since = calendar.add_amount(span.unit, -span.amount, clock.day)
         events = self.timeline.events
-        for discharge in rule.discharged_by:
+        for discharge in plan.rule.discharged_by:
             for index in self.timeline.of_type(discharge.event):
                 event = events[index]
                 if index >= clock.window_from or event.date >= clock.day:
@@ -308,55 +327,44 @@ class _Run:
                     return True
         return False
 
-    def _next(self, rule: DutyRule, clock: Clock, found: Found | None) -> tuple[DutyRule, Clock] | None:
+    def _next(self, plan: RulePlan, clock: Clock, found: Found | None) -> tuple[RulePlan, Clock] | None:
         """The next rule of the chain (the same one for a recurring duty, ``then`` for a sequence) with its clock
-        restarted from the event that discharged ``rule``; ``None`` when the chain stops there."""
-        if found is None:
+        restarted from the event that discharged the rule; ``None`` when the chain stops there."""
+        if found is None or plan.next_id is None:
             return None
         index, done, _ = found
-        next_id = rule.id if rule.recurs else rule.then
-        if next_id is None:
-            return None
-        nxt = self.book.version(next_id, done.date)
+        nxt = self.plans.version(plan.next_id, done.date)
         if nxt is None:
             return None
-        hours = rule.deadlines[0].unit == "hours"
-        return nxt, clock.restarted(event=done, index=index, label=f"the last {event_words(done.type)}", hours=hours)
+        return nxt, clock.restarted(event=done, index=index, label=f"the last {event_words(done.type)}",
+                                    hours=plan.hours)
 
-    def _deadline(self, rule: DutyRule, clock: Clock, occurrence: Occurrence) -> Deadline:
-        """The first of ``rule``'s deadlines whose ``when`` holds (on the clock's day, or on the due date the
-        deadline would give when the rule says ``conditions_at: due_date``), else the last."""
-        for deadline in rule.deadlines:
-            if deadline.when is None:
-                return deadline
-            day = clock.day
-            if (deadline.conditions_at or rule.conditions_at) == "due_date":
-                day = _due_day(_due(deadline, clock))
-            facts = self.timeline.facts(deadline.when.names, day, occurrence.period, occurrence.placement,
-                                        self.eligible_on)
-            if self.matcher.holds(deadline.when, facts):
-                return deadline
-        return rule.deadlines[-1]
-
-    def _discharge(self, rule: DutyRule, clock: Clock, occurrence: Occurrence, *, keep: bool = True) -> Found | None:
-        """The first event from the clock's window, and not after its scope ended, that discharges ``rule``; an
+    def _discharge(self, plan: RulePlan, clock: Clock, occurrence: Occurrence, *, keep: bool = True
+                   ) -> Found | None:
+        """The first event from the clock's window, and not after its scope ended, that discharges the rule; an
         event done in advance (``accept_before``) discharges only one obligation of the rule (``keep=False``: look
         without using it up)."""
+        rule = plan.rule
         timeline = self.timeline
+        events = timeline.events
         used = self.used.setdefault(rule.id, set()) if rule.accept_before else None
+        window_from, scope_end, until = clock.window_from, clock.scope_end, clock.until
         best: Found | None = None
         for discharge in rule.discharged_by:
-            positions = timeline.of_type(discharge.event)
-            start = bisect.bisect_left(positions, clock.window_from)
-            for index in positions[start:]:
+            positions = timeline.positions.get(discharge.event)
+            if not positions:
+                continue
+            for index in positions[bisect.bisect_left(positions, window_from):]:
                 if best is not None and index >= best[0]:
                     break
-                event = timeline.events[index]
-                if not clock.counts(event.date):
-                    break
+                event = events[index]
+                day = event.date
+                if (scope_end is not None and day > scope_end) or (until is not None and day >= until):
+                    break  # no longer counts (``Clock.counts``)
                 if used is not None and index in used:
                     continue
-                if not self._fits(discharge, event, occurrence):
+                if (discharge.when is not None or discharge.refers_to is not None) and not self._fits(
+                        discharge, event, occurrence):
                     continue
                 best = (index, event, discharge)
                 break
@@ -373,7 +381,9 @@ class _Run:
             return self.matcher.holds(discharge.when, event.fields)
         return True
 
-    def _record(self, rule: DutyRule, deadline: Deadline, clock: Clock, outcome: Outcome) -> DutyRecord:
+    def _record(self, plan: RulePlan, at: int, clock: Clock, outcome: Outcome) -> DutyRecord:
+        rule = plan.rule
+        deadline = rule.deadlines[at]
         citation = deadline.citation or rule.citation
         by = outcome.by
         evidence = (*clock.evidence, by[0].id) if by is not None else clock.evidence
@@ -381,7 +391,7 @@ class _Run:
                               citation=citation) if self.explained else ""
         return DutyRecord(
             child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=outcome.status,
-            clock_start=outcome.clock_start, clock=clock.label, deadline=deadline.describe(), due=outcome.due,
+            clock_start=outcome.clock_start, clock=clock.label, deadline=plan.describes[at], due=outcome.due,
             met=outcome.met, days_late=outcome.days_late, evidence=evidence, explanation=explanation,
             ruleset=rule.ruleset, ended=outcome.ended, basis=rule.basis,
             discharged_by=by[0].id if by is not None else None,

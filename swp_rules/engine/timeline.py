@@ -22,7 +22,8 @@ from typing import Any, Final
 
 import attrs
 
-from swp_rules import calendar, codes
+from swp_rules import calendar
+from swp_rules.engine.facts import reader
 from swp_rules.model import Event
 
 #: An extra event field (SPEC.md §1 keeps extra fields as given) by which a producer, such as the SSDA903 importer,
@@ -267,57 +268,10 @@ class Timeline:
         if placement is None and period is not None:
             placement = period.placement_on(day)
         for name in names:
-            value = self._fact(name, day, period, placement, eligible_on)
+            value = reader(name)(self, day, period, placement, eligible_on)
             if value is not None:
                 out[name] = value
         return out
-
-    def _fact(self, name: str, day: dt.date, period: Period | None, placement: Placement | None,
-              eligible_on: dt.date | None) -> Any:
-        if name == "age":
-            return calendar.age_on(self.dob, day) if self.dob else None
-        if name == "looked_after":
-            return period is not None and period.covers(day)
-        if name == "uasc":
-            return self.uasc
-        if name == "sex":
-            return self.sex
-        if name == "eligible":
-            return eligible_on is not None and eligible_on <= day
-        if period is None:
-            return None
-        if name in ("legal_status", "short_breaks"):
-            status = period.legal_status_on(day)
-            if status is None:
-                return None
-            return status if name == "legal_status" else status in codes.SHORT_BREAK_STATUS
-        if name == "days_looked_after":
-            return (day - period.start).days
-        if name == "reviews_held":
-            return bisect.bisect_right(period.review_dates, day)
-        if placement is None:
-            return None
-        code = placement.code
-        if name == "placement":
-            return code
-        if name == "foster":
-            return code in codes.FOSTER_PLACEMENT
-        if name == "temporary":
-            return code in codes.TEMPORARY_PLACEMENT
-        if name == "adoption":
-            return code in codes.ADOPTION_PLACEMENT
-        if name == "placed_with_parents":
-            return code == "P1"
-        if name in ("long_term", "emergency", "child_agrees_fewer_visits", "temporary_approval", "before_assessment"):
-            return placement.event.fields.get(name) is True
-        if name == "days_in_placement":
-            return (day - placement.start).days
-        if name == "years_in_placement":
-            years = max(0, day.year - placement.start.year)
-            while years > 0 and calendar.add_months(placement.start, 12 * years) > day:
-                years -= 1
-            return years
-        raise KeyError(name)
 
     def eligibility_date(self, since_age: int, from_age: int, weeks: int) -> dt.date | None:
         """The first day the child is an eligible child (looked after for ``weeks`` weeks in all since the

@@ -1,0 +1,127 @@
+"""The facts a rule's condition may read (``rulesets.duties.DUTY_FACTS``), one reader each.
+
+A reader answers for one child (its ``Timeline``) on one day, within a period of care and a placement (either may be
+``None``), given the day the child became an eligible child (or ``None``). ``None`` means the record does not give
+the fact: a comparison with it is false. The readers are looked up once per rule book (``swp_rules.engine.plan``),
+not by name for every question.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from swp_rules import calendar, codes
+
+if TYPE_CHECKING:
+    from swp_rules.engine.timeline import Period, Placement, Timeline
+
+#: Reads one fact: ``(timeline, day, period, placement, eligible_on) -> value or None``.
+FactReader = Callable[["Timeline", dt.date, "Period | None", "Placement | None", "dt.date | None"], Any]
+
+
+def _age(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+         eligible_on: dt.date | None) -> Any:
+    return calendar.age_on(t.dob, day) if t.dob else None
+
+
+def _looked_after(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                  eligible_on: dt.date | None) -> Any:
+    return period is not None and period.covers(day)
+
+
+def _uasc(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+          eligible_on: dt.date | None) -> Any:
+    return t.uasc
+
+
+def _sex(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+         eligible_on: dt.date | None) -> Any:
+    return t.sex
+
+
+def _eligible(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+              eligible_on: dt.date | None) -> Any:
+    return eligible_on is not None and eligible_on <= day
+
+
+def _legal_status(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                  eligible_on: dt.date | None) -> Any:
+    return None if period is None else period.legal_status_on(day)
+
+
+def _short_breaks(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                  eligible_on: dt.date | None) -> Any:
+    status = None if period is None else period.legal_status_on(day)
+    return None if status is None else status in codes.SHORT_BREAK_STATUS
+
+
+def _days_looked_after(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                       eligible_on: dt.date | None) -> Any:
+    return None if period is None else (day - period.start).days
+
+
+def _reviews_held(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                  eligible_on: dt.date | None) -> Any:
+    return None if period is None else bisect.bisect_right(period.review_dates, day)
+
+
+def _of_placement(read: Callable[[Placement, dt.date], Any]) -> FactReader:
+    """A fact of the placement (none outside a period of care or a placement)."""
+
+    def reader(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+               eligible_on: dt.date | None) -> Any:
+        return None if period is None or placement is None else read(placement, day)
+
+    return reader
+
+
+def _flag(name: str) -> Callable[[Placement, dt.date], Any]:
+    def read(placement: Placement, day: dt.date) -> Any:
+        return placement.event.fields.get(name) is True
+
+    return read
+
+
+def _years_in_placement(placement: Placement, day: dt.date) -> int:
+    years = max(0, day.year - placement.start.year)
+    while years > 0 and calendar.add_months(placement.start, 12 * years) > day:
+        years -= 1
+    return years
+
+
+READERS: Final[Mapping[str, FactReader]] = {
+    "age": _age,
+    "looked_after": _looked_after,
+    "uasc": _uasc,
+    "sex": _sex,
+    "eligible": _eligible,
+    "legal_status": _legal_status,
+    "short_breaks": _short_breaks,
+    "days_looked_after": _days_looked_after,
+    "reviews_held": _reviews_held,
+    "placement": _of_placement(lambda p, day: p.code),
+    "foster": _of_placement(lambda p, day: p.code in codes.FOSTER_PLACEMENT),
+    "temporary": _of_placement(lambda p, day: p.code in codes.TEMPORARY_PLACEMENT),
+    "adoption": _of_placement(lambda p, day: p.code in codes.ADOPTION_PLACEMENT),
+    "placed_with_parents": _of_placement(lambda p, day: p.code == "P1"),
+    **{name: _of_placement(_flag(name)) for name in ("long_term", "emergency", "child_agrees_fewer_visits",
+                                                     "temporary_approval", "before_assessment")},
+    "days_in_placement": _of_placement(lambda p, day: (day - p.start).days),
+    "years_in_placement": _of_placement(_years_in_placement),
+}
+
+
+def reader(name: str) -> FactReader:
+    """The reader of fact ``name``; one for a name no reader knows raises ``KeyError`` when it is read."""
+    found = READERS.get(name)
+    if found is not None:
+        return found
+
+    def unknown(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+                eligible_on: dt.date | None) -> Any:
+        raise KeyError(name)
+
+    return unknown
