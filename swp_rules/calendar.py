@@ -92,6 +92,7 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 
 
+@functools.lru_cache(maxsize=65536)  # the engine counts from the same few thousand days again and again
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The ``n``-th working day after ``day`` (``day`` itself is day 0; ``n >= 0``; 0 gives ``day``).
 

@@ -5,6 +5,7 @@ on (a regulation, or what it is instead), which event met it and whether on time
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Final
 
 from swp_rules.engine.clock import Outcome
@@ -52,6 +53,7 @@ _EVENT_NAMES: Final = {
 }
 
 
+@functools.cache  # a few dozen event types, named for every clock a discharge restarts
 def event_words(event_type: str) -> str:
     """An event type as an explanation writes it: ``the last SDQ``, ``the placement started``."""
     return " ".join(_ACRONYMS.get(word, word) for word in event_type.split("_"))

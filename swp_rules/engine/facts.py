@@ -78,11 +78,24 @@ def _of_placement(read: Callable[[Placement, dt.date], Any]) -> FactReader:
     return reader
 
 
-def _flag(name: str) -> Callable[[Placement, dt.date], Any]:
-    def read(placement: Placement, day: dt.date) -> Any:
-        return placement.event.fields.get(name) is True
+def _of_code(codes_: frozenset[str]) -> FactReader:
+    """Whether the placement's code is one of ``codes_`` (read for every question: no second call)."""
 
-    return read
+    def reader(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+               eligible_on: dt.date | None) -> Any:
+        return None if period is None or placement is None else str(placement.event.fields["placement"]) in codes_
+
+    return reader
+
+
+def _flag(name: str) -> FactReader:
+    """Whether the placement's record says ``name`` (``long_term: true``…)."""
+
+    def reader(t: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
+               eligible_on: dt.date | None) -> Any:
+        return None if period is None or placement is None else placement.event.fields.get(name) is True
+
+    return reader
 
 
 def _years_in_placement(placement: Placement, day: dt.date) -> int:
@@ -103,11 +116,11 @@ READERS: Final[Mapping[str, FactReader]] = {
     "days_looked_after": _days_looked_after,
     "reviews_held": _reviews_held,
     "placement": _of_placement(lambda p, day: p.code),
-    "foster": _of_placement(lambda p, day: p.code in codes.FOSTER_PLACEMENT),
-    "temporary": _of_placement(lambda p, day: p.code in codes.TEMPORARY_PLACEMENT),
-    "adoption": _of_placement(lambda p, day: p.code in codes.ADOPTION_PLACEMENT),
-    "placed_with_parents": _of_placement(lambda p, day: p.code == "P1"),
-    **{name: _of_placement(_flag(name)) for name in ("long_term", "emergency", "child_agrees_fewer_visits",
+    "foster": _of_code(codes.FOSTER_PLACEMENT),
+    "temporary": _of_code(codes.TEMPORARY_PLACEMENT),
+    "adoption": _of_code(codes.ADOPTION_PLACEMENT),
+    "placed_with_parents": _of_code(frozenset({"P1"})),
+    **{name: _flag(name) for name in ("long_term", "emergency", "child_agrees_fewer_visits",
                                                      "temporary_approval", "before_assessment")},
     "days_in_placement": _of_placement(lambda p, day: (day - p.start).days),
     "years_in_placement": _of_placement(_years_in_placement),

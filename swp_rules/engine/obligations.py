@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 
 import attrs
 
@@ -67,12 +68,20 @@ def judge(clock: Clock, due: Due, found: Found | None, as_of: dt.date) -> Verdic
     return "open", None, 0, None
 
 
-def settle(clock: Clock, due: Due, found: Found | None, *, as_of: dt.date) -> Outcome:
-    """The outcome of one obligation as a record shows it (``judge``, with the facts its explanation reads out)."""
-    status, met, days_late, ended = judge(clock, due, found, as_of)
+def settle(clock: Clock, due: Due, found: Found | None, verdict: Verdict,
+             words: tuple[str | None, str | None] = (None, None)) -> Outcome:
+    """The outcome of one obligation as a record shows it: its verdict (``judge``) with the facts its explanation
+    reads out, and how the due date was reached and why it moved (``words``), if need be."""
+    status, met, days_late, ended = verdict
     return Outcome(status, clock.start_for(due), due, met=met, days_late=days_late, ended=ended,
                    reason=_age_reason(clock, ended) if found is None else None,
-                   by=(found[1], found[2]) if found is not None else None)
+                   by=(found[1], found[2]) if found is not None else None, due_words=words[0], relaxed=words[1])
+
+
+@functools.cache
+def _the_last(event_type: str) -> str:
+    """What restarts a recurring duty's clock, in words: ``the last visit``."""
+    return f"the last {event_words(event_type)}"
 
 
 def _age_reason(clock: Clock, ended: dt.date | None) -> str | None:
@@ -185,7 +194,7 @@ class _Run:
         current, produced = plan, False
         while True:
             bounded = self._bounded(current, clock)
-            if bounded is None or not self._applies(current, bounded, occurrence):
+            if bounded is None or (current.applies is not None and not self._applies(current, bounded, occurrence)):
                 return produced
             found = self._obligation(current, bounded, occurrence)
             produced = True
@@ -274,14 +283,14 @@ class _Run:
             due = relaxation.end  # owed "as soon as reasonably practicable" while it was in force (SI 2020/445)
         found = self._discharge(plan, clock, occurrence)
         self.applied.add(rule.ruleset)  # met and lapsed too: the ruleset applied even when nothing is reported
-        if self.reported_only and judge(clock, due, found, self.as_of)[0] in ("met", "lapsed"):
+        verdict = judge(clock, due, found, self.as_of)
+        if self.reported_only and verdict[0] in ("met", "lapsed"):
             return found
-        outcome = settle(clock, due, found, as_of=self.as_of)
-        if words is not None:
-            outcome = attrs.evolve(outcome, due_words=words)
+        relaxed = None
         if relaxation is not None:
             assert isinstance(original, dt.date)
-            outcome = attrs.evolve(outcome, relaxed=relaxation.explain(original))
+            relaxed = relaxation.explain(original)
+        outcome = settle(clock, due, found, verdict, (words, relaxed))
         self.out.append(self._record(plan, at, clock, outcome))
         return found
 
@@ -336,8 +345,7 @@ class _Run:
         nxt = self.plans.version(plan.next_id, done.date)
         if nxt is None:
             return None
-        return nxt, clock.restarted(event=done, index=index, label=f"the last {event_words(done.type)}",
-                                    hours=plan.hours)
+        return nxt, clock.restarted(event=done, index=index, label=_the_last(done.type), hours=plan.hours)
 
     def _discharge(self, plan: RulePlan, clock: Clock, occurrence: Occurrence, *, keep: bool = True
                    ) -> Found | None:

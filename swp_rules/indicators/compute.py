@@ -162,8 +162,10 @@ def _prepare(period: ReportingPeriod, indicators: Sequence[str] | None, rulesets
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
                 return grouped.get(child, ())
         else:
-            engine = Engine(load_rulebook(duty_rulesets, parameters))
-            described.extend(engine.book.describe_in_force_by(period.end))
+            book = load_rulebook(duty_rulesets, parameters)
+            described.extend(book.describe_in_force_by(period.end))
+            # only the families the measures count are evaluated (with the rules they lead to: RuleBook.only)
+            engine = Engine(book.only({p.split(".", 1)[0] for p in prefixes}))
 
             def child_records(child: str, events: Sequence[Event]) -> Sequence[DutyRecord]:
                 found, _ = engine.child_records(child, events, period.end, explained=False)  # counted, not shown
