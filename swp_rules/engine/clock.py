@@ -75,9 +75,10 @@ class Clock:
                      self.until, self.age)
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True, eq=False)
 class Outcome:
-    """What became of one obligation: met, breached, open or lapsed, and the facts its explanation reads out."""
+    """What became of one obligation: met, breached, open or lapsed, and the facts its explanation reads out (built
+    only for a record that is made; never changed once made)."""
 
     status: Status
     #: When the clock started, as the record shows it (``Clock.start_for``).

@@ -177,6 +177,11 @@ class DurableMatcher:
         return self._ask(condition, tuple(map(facts.get, condition.names)), facts)
 
     def holds_values(self, condition: Condition, values: tuple[Any, ...]) -> bool:
+        cache = self._cache
+        if cache is not None:  # as in _ask, one call sooner: this is asked for nearly every obligation
+            found = cache.get((condition, values))
+            if found is not None:
+                return found
         return self._ask(condition, values, None)
 
     def _ask(self, condition: Condition, values: tuple[Any, ...], facts: Mapping[str, Any] | None) -> bool:

@@ -268,8 +268,9 @@ class _Run:
     def _obligation(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> Found | None:
         """Settle one obligation: its deadline, its due date, the event that discharged it; record it (unless only
         breached and open duties are kept and it is neither) and return that event."""
-        at = plan.choice.choose(self.timeline, (clock.day, clock.instant), occurrence.period, occurrence.placement,
-                                self.eligible_on)
+        choice = plan.choice
+        at = 0 if choice.fixed else choice.choose(self.timeline, (clock.day, clock.instant), occurrence.period,
+                                                  occurrence.placement, self.eligible_on)
         rule = plan.rule
         deadline = rule.deadlines[at]
         words = None
@@ -362,7 +363,8 @@ class _Run:
             positions = timeline.positions.get(discharge.event)
             if not positions:
                 continue
-            for index in positions[bisect.bisect_left(positions, window_from):]:
+            for at in range(bisect.bisect_left(positions, window_from), len(positions)):
+                index = positions[at]
                 if best is not None and index >= best[0]:
                     break
                 event = events[index]

@@ -19,9 +19,10 @@ from swp_rules.model import Event
 from swp_rules.rulesets.duties import Trigger
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True, eq=False)
 class Occurrence:
-    """A moment that starts a duty: its date (and instant), the event behind it, and the duty's scope."""
+    """A moment that starts a duty: its date (and instant), the event behind it, and the duty's scope (never changed
+    once made; not frozen, which would make it dearer to build)."""
 
     #: The day the moment happened.
     day: dt.date

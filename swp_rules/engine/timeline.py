@@ -159,12 +159,20 @@ class Timeline:
         adult = timeline.adult_from = calendar.birthday(dobs[-1], ADULT_AGE) if dobs else None
         current: Period | None = None
         for index, event in enumerate(ordered):
-            positions.setdefault(event.type, []).append(index)
             kind = event.type
+            at = positions.get(kind)
+            if at is None:
+                positions[kind] = [index]
+            else:
+                at.append(index)
             problem = event.fields.get(RECORD_PROBLEM)
             if problem:
                 timeline.problem(str(problem))
-            if current is not None and adult is not None and _past_childhood(event, adult):
+            # the record running on after the 18th birthday: anything dated after it, or on the day an event that
+            # would start or change care (an end of care or of a placement recorded on the birthday still ends the
+            # period that day)
+            if current is not None and adult is not None and (
+                    event.date > adult or (event.date == adult and kind in _STARTING)):
                 _close(current, adult, index, None)
                 current.aged_out, current = True, None
             if kind == "child":
@@ -301,9 +309,3 @@ def _close(period: Period, day: dt.date, index: int, event: Event | None) -> Non
         period.placements[-1].end = day
         period.placements[-1].end_index = index
 
-
-def _past_childhood(event: Event, adult: dt.date) -> bool:
-    """Whether ``event`` shows the record running on after the 18th birthday ``adult``: anything dated after it, or
-    on the day an event that would start or change care (an end of care or of a placement recorded on the birthday
-    still ends the period that day)."""
-    return event.date > adult or (event.date == adult and event.type in _STARTING)
