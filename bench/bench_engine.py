@@ -9,7 +9,8 @@ statutory duties (of the ``--family`` families only, when given), keep breaches 
 processes (default: one per core; small inputs run in one); peak memory is reported for the main process and for
 the largest worker. Beside each figure: the CPU time (user + system; the machine may be shared, so quote it rather
 than wall time) and its ratio to the plain-Python baseline of reviews and visits on the same file
-(``bench/baseline.py``), per family evaluated when ``--family`` is given. Cohorts are written to ``bench/out/``.
+(``bench/baseline.py``), per family evaluated when ``--family`` is given. A run in one process is then repeated
+with reading and evaluation timed apart (the duty engine's own share). Cohorts are written to ``bench/out/``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from _measure import cpu_seconds, machine_line, peak_children_rss_mib, peak_rss_mib
 from cohort import write_jsonl
@@ -50,6 +52,22 @@ def _run(path: Path, matcher: str, jobs: int | None, families: list[str], baseli
           f"{cpu / baseline_cpu:5.1f}× baseline{per_family} | peak {peak_rss_mib():5.0f} MiB main, "
           f"{peak_children_rss_mib():5.0f} MiB largest worker | {len(evaluation.breaches):,} breaches, "
           f"{len(evaluation.open):,} open", flush=True)
+    if result.jobs == 1:
+        _split(path, engine)
+
+
+def _split(path: Path, engine: Any) -> None:
+    """The same run again in this process, reading and evaluating timed apart: how much of it is the duty engine."""
+    from swp_rules.engine.evaluate import REPORTED
+    from swp_rules.io.parts import read_grouped
+
+    cpu = cpu_seconds()
+    grouped = read_grouped([path])
+    read = cpu_seconds() - cpu
+    engine.evaluate_grouped(grouped.by_child, AS_OF, keep=REPORTED, release=True)
+    evaluate = cpu_seconds() - cpu - read
+    print(f"{'':22} of which reading {read:6.1f} s, the duty engine {evaluate:6.1f} s "
+          f"({grouped.counts.evaluated / evaluate:>8,.0f} events/s per core)", flush=True)
 
 
 def _baseline(path: Path) -> float:
