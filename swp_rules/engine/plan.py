@@ -59,7 +59,10 @@ class Readings:
         """The facts' values on ``day`` (within ``period``, and its placement that day when none is given)."""
         if placement is None and period is not None:
             placement = period.placement_on(day)
-        return tuple([read(timeline, day, period, placement, eligible_on) for read in self.readers])
+        readers = self.readers
+        if len(readers) == 1:  # most conditions read one fact ("not short_breaks", "age >= 16")
+            return (readers[0](timeline, day, period, placement, eligible_on),)
+        return tuple([read(timeline, day, period, placement, eligible_on) for read in readers])
 
 
 class Question(Readings):

@@ -89,6 +89,18 @@ def test_uncached_durable_rules_agrees_with_the_oracle_across_regimes(start: dt.
     assert _key(UNCACHED.evaluate(events, as_of)) == _key(UNCACHED_ORACLE.evaluate(events, as_of))
 
 
+@pytest.mark.parametrize("start", [dt.date(2010, 6, 1), dt.date(2013, 10, 1), dt.date(2014, 10, 1)])
+@given(data=st.data())
+def test_remembered_deadlines_are_those_every_question_gives(start: dt.date, data: st.DataObject) -> None:
+    """A rule's plan remembers the deadline chosen for each combination of the facts its ``when`` conditions read
+    (``engine.plan.DeadlineChoice``); the uncached engine asks each condition in turn, on its own day. Both give the
+    same records, explanations included (visits' nine deadlines from 2011, ten from 2015)."""
+    cohort = data.draw(cohorts(min_children=1, max_children=3, years=2, start=start, compliance="mixed"))
+    events = _events(_flat(cohort))
+    as_of = start + dt.timedelta(days=data.draw(as_of_offsets))
+    assert ENGINE.evaluate(events, as_of).records == UNCACHED.evaluate(events, as_of).records
+
+
 @given(timelines("mixed", years=2, start=START), as_of_offsets, as_of_offsets)
 def test_later_as_of_never_clears_a_breach(records: list[dict[str, Any]], first: int, extra: int) -> None:
     events = _events(records)
