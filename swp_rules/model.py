@@ -159,6 +159,13 @@ def _check_year(text: str) -> None:
                          "is it mistyped?")
 
 
+def check_year(day: dt.date) -> None:
+    """Raise ``ValueError``, with the reason ``parse_date`` gives, when ``day`` is outside the years a record may
+    hold (for dates parsed from another notation, such as the SSDA903 return's ``DD/MM/YYYY``)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        _check_year(day.isoformat())
+
+
 def parse_date(text: str) -> dt.date:
     """A ``YYYY-MM-DD`` date; raises ``ValueError`` with a reason an operator can act on."""
     cached = _date_cache.get(text)

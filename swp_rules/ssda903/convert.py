@@ -1,9 +1,15 @@
 """Rows of the SSDA903 tables other than Episodes, as case events (SPEC.md §1).
 
-Each converter takes one row (``{COLUMN: text}``), the return's collection year and returns event records (plain
-dicts, validated later by ``Event.from_dict``), or raises ``RowError`` naming the column and the reason. Event ids are
-derived from the table, the child and the row's dates, never from the row's position, so the same row in two returns
-gives the same id. Codes are checked against ``swp_rules.codes``.
+Each converter takes one row (``{COLUMN: text}``) and the return's collection year and returns its events, or raises
+``RowError`` naming the column and the reason. Event ids are derived from the table, the child and the row's dates,
+never from the row's position, so the same row in two returns gives the same id. Codes are checked against
+``swp_rules.codes``.
+
+One typed pass: a converter checks each value once (dates parsed, codes against lists that are each within the list
+the event's field takes, ``tests/ssda903/test_ssda903.py``) and builds the ``Event`` from the typed values, not from a
+dict that ``Event.from_dict`` would parse and check a second time. The one bound the row's checks leave to the event
+is the range of years an event may hold (``swp_rules.model.check_year``), which the importer applies when every
+return is merged, as ``from_dict`` did (``swp_rules.ssda903.importer``).
 """
 
 from __future__ import annotations
@@ -15,12 +21,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from swp_rules import calendar, codes
+from swp_rules.model import Event
 from swp_rules.ssda903.dates import parse_903_date, year_end, year_start
 from swp_rules.ssda903.problems import RowError
 
 Row = Mapping[str, str]
-Record = dict[str, Any]
-Converter = Callable[[Row, "int | None"], list[Record]]
+Converter = Callable[[Row, "int | None"], list[Event]]
 
 _ZZ_DATE: Final = re.compile(r"(\d{1,2}|zz)/(\d{1,2}|zz)/\d{4}", re.IGNORECASE)
 
@@ -81,10 +87,13 @@ def event_id(table: str, child: str, *parts: object) -> str:
     return ":".join(("903", table, key, *(str(p) for p in parts)))
 
 
-def _event(event_id: str, child: str, type_: str, day: dt.date, **fields: Any) -> Record:
-    record: Record = {"id": event_id, "child": child, "type": type_, "date": day.isoformat()}
-    record.update({k: v for k, v in fields.items() if v is not None})
-    return record
+_BUILD: Final = Event._checked
+
+
+def make_event(event_id: str, child: str, type_: str, day: dt.date, **fields: Any) -> Event:
+    """An event from values its converter has just checked, its fields in the order given (``None`` leaves a field
+    out), built without a second parse and check."""
+    return _BUILD(event_id, child, type_, day, None, {k: v for k, v in fields.items() if v is not None})
 
 
 def header(row: Row, year: int | None) -> dict[str, Any]:
@@ -104,17 +113,17 @@ def uasc(row: Row, year: int | None) -> dict[str, Any]:
     return {"dob": dob, "sex": sex}
 
 
-def reviews(row: Row, year: int | None) -> list[Record]:
+def reviews(row: Row, year: int | None) -> list[Event]:
     """Reviews: one ``review`` event, with the participation code (PN0–PN7)."""
     child = child_of(row)
     day = date_of(row, "REVIEW", required=True)
     assert day is not None
     date_of(row, "DOB", required=False)
     code = code_of(row, "REVIEW_CODE", codes.PARTICIPATION, "REVIEW_CODE", required=False)
-    return [_event(event_id("review", child, day), child, "review", day, participation=code)]
+    return [make_event(event_id("review", child, day), child, "review", day, participation=code)]
 
 
-def oc2(row: Row, year: int | None) -> list[Record]:
+def oc2(row: Row, year: int | None) -> list[Event]:
     """OC2 (health and offending, the 12 months to 31 March): status events dated 31 March of the collection year.
 
     HEALTH_ASSESSMENT=1 → ``health_assessment`` (kind ``review``); TEETH_CHECK=1 → ``dental_check``;
@@ -135,23 +144,23 @@ def oc2(row: Row, year: int | None) -> list[Record]:
     reason = code_of(row, "SDQ_REASON", codes.SDQ_REASON, "SDQ_REASON", required=False)
     day = _dated(year)
     base = event_id("oc2", child, day)
-    out: list[Record] = []
+    out: list[Event] = []
     if flags["HEALTH_ASSESSMENT"]:
-        out.append(_event(f"{base}:health_assessment", child, "health_assessment", day, kind="review"))
+        out.append(make_event(f"{base}:health_assessment", child, "health_assessment", day, kind="review"))
     if flags["TEETH_CHECK"]:
-        out.append(_event(f"{base}:dental_check", child, "dental_check", day))
+        out.append(make_event(f"{base}:dental_check", child, "dental_check", day))
     if flags["IMMUNISATIONS"] is not None:
-        out.append(_event(f"{base}:immunisations", child, "immunisations", day, up_to_date=flags["IMMUNISATIONS"]))
+        out.append(make_event(f"{base}:immunisations", child, "immunisations", day, up_to_date=flags["IMMUNISATIONS"]))
     if score is not None or reason is not None:
-        out.append(_event(f"{base}:sdq", child, "sdq", day, score=score, reason=reason))
+        out.append(make_event(f"{base}:sdq", child, "sdq", day, score=score, reason=reason))
     if flags["SUBSTANCE_MISUSE"]:
-        out.append(_event(f"{base}:substance_misuse", child, "substance_misuse", day))
+        out.append(make_event(f"{base}:substance_misuse", child, "substance_misuse", day))
     if flags["CONVICTED"]:
-        out.append(_event(f"{base}:conviction", child, "conviction", day))
+        out.append(make_event(f"{base}:conviction", child, "conviction", day))
     return out
 
 
-def oc3(row: Row, year: int | None) -> list[Record]:
+def oc3(row: Row, year: int | None) -> list[Event]:
     """OC3 (care leavers): ``in_touch``, ``activity_status``, ``accommodation_status``, dated on the birthday that
     falls in the collection year (31 March when the date of birth is blank)."""
     child = child_of(row)
@@ -168,17 +177,17 @@ def oc3(row: Row, year: int | None) -> list[Record]:
                 day = birthday
                 break
     base = event_id("oc3", child, day)
-    out: list[Record] = []
+    out: list[Event] = []
     if status is not None:
-        out.append(_event(f"{base}:in_touch", child, "in_touch", day, status=status))
+        out.append(make_event(f"{base}:in_touch", child, "in_touch", day, status=status))
     if activity is not None:
-        out.append(_event(f"{base}:activity", child, "activity_status", day, activity=activity))
+        out.append(make_event(f"{base}:activity", child, "activity_status", day, activity=activity))
     if accommodation is not None:
-        out.append(_event(f"{base}:accommodation", child, "accommodation_status", day, accommodation=accommodation))
+        out.append(make_event(f"{base}:accommodation", child, "accommodation_status", day, accommodation=accommodation))
     return out
 
 
-def missing(row: Row, year: int | None) -> list[Record]:
+def missing(row: Row, year: int | None) -> list[Event]:
     """Missing: ``missing_started`` at MIS_START and ``missing_ended`` at MIS_END (kind ``missing`` for M, ``away``
     for A, away without authorisation)."""
     child = child_of(row)
@@ -194,13 +203,13 @@ def missing(row: Row, year: int | None) -> list[Record]:
         raise RowError("MIS_END", "is before MIS_START")
     kind = kinds.get(kind_code)
     base = event_id("missing", child, start)
-    out = [_event(f"{base}:start", child, "missing_started", start, kind=kind)]
+    out = [make_event(f"{base}:start", child, "missing_started", start, kind=kind)]
     if end is not None:
-        out.append(_event(f"{base}:end", child, "missing_ended", end, kind=kind))
+        out.append(make_event(f"{base}:end", child, "missing_ended", end, kind=kind))
     return out
 
 
-def sw_episodes(row: Row, year: int | None) -> list[Record]:
+def sw_episodes(row: Row, year: int | None) -> list[Event]:
     """SWEpisodes: ``worker_allocated`` at SW_DECOM (SW_DEC and SW_REASON are checked only: the next allocation
     supersedes it)."""
     child = child_of(row)
@@ -213,7 +222,7 @@ def sw_episodes(row: Row, year: int | None) -> list[Record]:
     assert start is not None
     if end is not None and end < start:
         raise RowError("SW_DEC", "is before SW_DECOM")
-    return [_event(event_id("sw", child, start), child, "worker_allocated", start, worker=worker)]
+    return [make_event(event_id("sw", child, start), child, "worker_allocated", start, worker=worker)]
 
 
 _ADOPTER_SEX: Final = frozenset({"M1", "F1", "MM", "FF", "MF"})
@@ -222,7 +231,7 @@ _PLACED_CEASED: Final = frozenset({"RD1", "RD2", "RD3", "RD4"})
 _PREV_PERM: Final = frozenset({"P1", "P2", "P3", "P4", "Z1"})
 
 
-def ad1(row: Row, year: int | None) -> list[Record]:
+def ad1(row: Row, year: int | None) -> list[Event]:
     """AD1 (adoption decisions): checked; no case event carries it."""
     child_of(row)
     for column in ("DOB", "DATE_INT", "DATE_MATCH"):
@@ -236,7 +245,7 @@ def ad1(row: Row, year: int | None) -> list[Record]:
     return []
 
 
-def placed_adoption(row: Row, year: int | None) -> list[Record]:
+def placed_adoption(row: Row, year: int | None) -> list[Event]:
     """PlacedAdoption: checked; the placement itself comes from Episodes (PLACE A3–A6)."""
     child_of(row)
     date_of(row, "DOB", required=False)
@@ -245,7 +254,7 @@ def placed_adoption(row: Row, year: int | None) -> list[Record]:
     return []
 
 
-def prev_perm(row: Row, year: int | None) -> list[Record]:
+def prev_perm(row: Row, year: int | None) -> list[Event]:
     """PrevPerm (permanence before care): checked; no case event carries it. DATE_PERM may have ``zz`` parts."""
     child_of(row)
     date_of(row, "DOB", required=False)
@@ -256,7 +265,7 @@ def prev_perm(row: Row, year: int | None) -> list[Record]:
     return []
 
 
-def dolo(row: Row, year: int | None) -> list[Record]:
+def dolo(row: Row, year: int | None) -> list[Event]:
     """DoLo (deprivation of liberty): checked; no case event carries it."""
     child_of(row)
     date_of(row, "DOB", required=False)

@@ -25,7 +25,8 @@ from typing import Any, Final
 import attrs
 
 from swp_rules import codes
-from swp_rules.ssda903.convert import Record, _event, child_of, code_of, date_of, event_id
+from swp_rules.model import Event
+from swp_rules.ssda903.convert import child_of, code_of, date_of, event_id, make_event
 from swp_rules.ssda903.problems import ProblemKind, RowError
 
 #: RNE codes that bring a new carer, and those that change the placement.
@@ -112,11 +113,11 @@ def _long_term(place: str) -> bool | None:
     return None
 
 
-def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tuple[Record, Episode]], list[Finding]]:
+def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tuple[Event, Episode]], list[Finding]]:
     """One child's merged episodes (one per DECOM) as events, each with the episode it came from, and the
     structural problems found."""
     ordered = sorted(episodes, key=lambda e: (e.decom, e.dec or dt.date.max, e.precedence))
-    records: list[tuple[Record, Episode]] = []
+    records: list[tuple[Event, Episode]] = []
     findings: list[Finding] = []
     in_care = False
     prev: Episode | None = None
@@ -134,7 +135,7 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
         long_term = _long_term(ep.place)
         if long_term is not None:
             fields["long_term"] = long_term
-        records.append((_event(event_id("episode", child, ep.decom, "placement"), child, "placement_started",
+        records.append((make_event(event_id("episode", child, ep.decom, "placement"), child, "placement_started",
                                ep.decom, **fields), ep))
 
     for ep in ordered:
@@ -159,7 +160,7 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
             if ep.place in codes.TEMPORARY_PLACEMENT:
                 note("structural", f"a period of care starts on {ep.decom} with a temporary placement ({ep.place})",
                      ep)
-            records.append((_event(f"{base}:care", child, "looked_after_started", ep.decom, legal_status=ep.ls,
+            records.append((make_event(f"{base}:care", child, "looked_after_started", ep.decom, legal_status=ep.ls,
                                    cin=ep.cin), ep))
             placement(ep, True)
             in_care = True
@@ -168,7 +169,7 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
                 note("structural", f"an episode on {ep.decom} has RNE S (started to be looked after) but the "
                                    "previous episode did not end the period of care", ep)
             if ep.rne in _STATUS_CHANGE or ep.ls != status:
-                records.append((_event(f"{base}:status", child, "legal_status_changed", ep.decom,
+                records.append((make_event(f"{base}:status", child, "legal_status_changed", ep.decom,
                                        legal_status=ep.ls), ep))
             if ep.rne in _PLACEMENT_CHANGE:
                 placement(ep, ep.rne in _NEW_CARER)
@@ -179,7 +180,7 @@ def convert_episodes(child: str, episodes: Sequence[Episode]) -> tuple[list[tupl
         elif ep.dec is not None and ep.rec != "X1":
             if ep.place in codes.TEMPORARY_PLACEMENT:
                 note("structural", f"a period of care ends on {ep.dec} in a temporary placement ({ep.place})", ep)
-            records.append((_event(f"{base}:end", child, "looked_after_ended", ep.dec, reason=ep.rec), ep))
+            records.append((make_event(f"{base}:end", child, "looked_after_ended", ep.dec, reason=ep.rec), ep))
             in_care = False
         if ep.place == "T1" and ep.dec is not None and (ep.dec - ep.decom).days > T1_LONGEST_DAYS:
             note("structural", f"a T1 (hospital) placement from {ep.decom} lasts over six weeks", ep)

@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 
 from swp_rules.engine.timeline import RECORD_PROBLEM, sort_key
-from swp_rules.model import Event, RecordError
+from swp_rules.model import Event, check_year
 from swp_rules.ssda903 import convert
 from swp_rules.ssda903.dates import collection_year, parse_903_date
 from swp_rules.ssda903.episodes import Episode, convert_episodes, parse_episode
@@ -79,7 +79,7 @@ class Import903:
 
 @attrs.define
 class _Candidate:
-    record: dict[str, Any]
+    event: Event
     precedence: tuple[int, str, int]
     table: str
     file: str
@@ -219,10 +219,10 @@ class _Importer:
                     self.add_child_row(table, row, year, file, line)
                 else:
                     assert converter is not None
-                    records = converter(row, year)
-                    counts.events += len(records)
-                    for record in records:
-                        self.offer(record, (year or 0, file, line), table, file, line)
+                    converted = converter(row, year)
+                    counts.events += len(converted)
+                    for event in converted:
+                        self.offer(event, (year or 0, file, line), table, file, line)
             except RowError as exc:
                 counts.rejected += 1
                 self.problem("rejected", table, file, line, exc.column, exc.reason, child=child,
@@ -277,27 +277,26 @@ class _Importer:
                 return
         self.header[child] = (fields, precedence, file, line)
 
-    def offer(self, record: dict[str, Any], precedence: tuple[int, str, int], table: str, file: str,
-              line: int) -> None:
-        known = self.candidates.get(record["id"])
+    def offer(self, event: Event, precedence: tuple[int, str, int], table: str, file: str, line: int) -> None:
+        known = self.candidates.get(event.id)
         if known is None:
-            self.candidates[record["id"]] = _Candidate(record, precedence, table, file, line)
+            self.candidates[event.id] = _Candidate(event, precedence, table, file, line)
             return
-        if known.record["child"] != record["child"]:  # two children's keys collide (odds about 1 in 10**19)
+        if known.event.child != event.child:  # two children's keys collide (odds about 1 in 10**19)
             self.problem("structural", table, file, line, None, f"its event id collides with {known.file}:"
-                         f"{known.line}, another child's", child=record["child"])
+                         f"{known.line}, another child's", child=event.child)
             return
-        if known.record == record:
+        if known.event == event:
             self.duplicates += 1
             return
-        first, second = sorted((known, _Candidate(record, precedence, table, file, line)),
+        first, second = sorted((known, _Candidate(event, precedence, table, file, line)),
                                key=lambda c: c.precedence)
         same_year = first.precedence[0] == second.precedence[0]
         self.problem("structural" if same_year else "conflict", table, second.file, second.line, None,
-                     f"repeats the {record['type']} of {record['date']} given at {first.file}:{first.line} with "
-                     "different content" + ("" if same_year else "; the later return is used"),
-                     child=record["child"])
-        self.candidates[record["id"]] = second
+                     f"repeats the {event.type} of {event.date.isoformat()} given at {first.file}:{first.line} "
+                     "with different content" + ("" if same_year else "; the later return is used"),
+                     child=event.child)
+        self.candidates[event.id] = second
 
     def convert_episodes(self) -> None:
         by_child: dict[str, list[Episode]] = {}
@@ -325,25 +324,26 @@ class _Importer:
             dob = fields.get("dob")
             if dob is None:
                 continue  # a UASC row without a date of birth gives no child event (it was checked)
-            record: dict[str, Any] = {"id": convert.event_id("child", child), "child": child, "type": "child",
-                                      "date": dob.isoformat(), "dob": dob.isoformat()}
-            if fields.get("sex"):
-                record["sex"] = fields["sex"]
-            if fields.get("uasc"):
-                record["uasc"] = True
-            self.candidates[record["id"]] = _Candidate(record, (0, "", 0), "Header", "", 0)
+            event = convert.make_event(convert.event_id("child", child), child, "child", dob, dob=dob,
+                                       sex=fields.get("sex") or None, uasc=True if fields.get("uasc") else None)
+            self.candidates[event.id] = _Candidate(event, (0, "", 0), "Header", "", 0)
             if "Header" in self.counts:
                 self.counts["Header"].events += 1
 
     def validated(self) -> list[Event]:
+        """The merged events, sorted; an event dated outside the years a record may hold (which a 903 date can
+        be) is rejected at its row, with the reason ``Event.from_dict`` gives. Every other value was checked by
+        its converter against the event's own field types (``swp_rules.ssda903.convert``)."""
         events: list[Event] = []
         for candidate in self.candidates.values():
+            event = candidate.event
             try:
-                events.append(Event.from_dict(candidate.record))
-            except RecordError as exc:  # a converter's bug or an unforeseen code: reported, not dropped
-                child = candidate.record.get("child")
-                self.problem("rejected", candidate.table, candidate.file, candidate.line, exc.field,
-                             f"cannot become a {candidate.record.get('type')} event: {exc.reason}", child=child)
+                check_year(event.date)  # a child event's dob is its date: one check covers both
+            except ValueError as exc:
+                self.problem("rejected", candidate.table, candidate.file, candidate.line, "date",
+                             f"cannot become a {event.type} event: {exc}", child=event.child)
+                continue
+            events.append(event)
         events.sort(key=lambda e: (e.child, sort_key(e)))
         return events
 
@@ -363,7 +363,8 @@ class _Importer:
             if len(reasons) > MAX_QUOTED_REASONS:
                 quoted += f"; and {len(reasons) - MAX_QUOTED_REASONS} more"
             event = events[at]
-            events[at] = attrs.evolve(event, fields={**event.fields, RECORD_PROBLEM: quoted})
+            events[at] = Event._checked(event.id, event.child, event.type, event.date, event.time,
+                                        {**event.fields, RECORD_PROBLEM: quoted})
         return events
 
 
