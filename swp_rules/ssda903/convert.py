@@ -15,6 +15,7 @@ return is merged, as ``from_dict`` did (``swp_rules.ssda903.importer``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -83,8 +84,12 @@ def event_id(table: str, child: str, *parts: object) -> str:
 
     The child key is a 16-hex-digit BLAKE2b digest of the child's identifier, so that an id quoted in an error or a
     log never shows the identifier itself (the event's ``child`` field holds it)."""
-    key = hashlib.blake2b(child.encode("utf-8"), digest_size=8).hexdigest()
-    return ":".join(("903", table, key, *(str(p) for p in parts)))
+    return ":".join(("903", table, _child_key(child), *(str(p) for p in parts)))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a child's rows give a dozen events or more
+def _child_key(child: str) -> str:
+    return hashlib.blake2b(child.encode("utf-8"), digest_size=8).hexdigest()
 
 
 _BUILD: Final = Event._checked
