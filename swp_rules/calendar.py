@@ -140,10 +140,16 @@ def add_months(day: dt.date, n: int) -> dt.date:
     >>> add_months(dt.date(2011, 1, 31), 1)
     datetime.date(2011, 2, 28)
     """
-    import pendulum  # imported when first needed: a run that counts no months or hours starts faster
+    year, month = divmod(day.year * 12 + day.month - 1 + n, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, _month_days(year, month)))
 
-    moved = pendulum.date(day.year, day.month, day.day).add(months=n)
-    return dt.date(moved.year, moved.month, moved.day)
+
+def _month_days(year: int, month: int) -> int:
+    """The days of a month of the proleptic Gregorian calendar (``datetime``'s and pendulum's)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def add_hours(instant: dt.datetime, n: int) -> dt.datetime:

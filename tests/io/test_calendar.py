@@ -299,3 +299,12 @@ def test_age_is_the_count_of_birthdays_attained(dob: dt.date, day: dt.date, leap
     expected = (0 if day >= dob else -1) if years <= 0 else (
         years if day >= birthday(dob, years, leap) else years - 1)
     assert age_on(dob, day, leap) == expected
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2199, 12, 31)), st.integers(-1200, 1200))
+def test_add_months_is_pendulums_calendar_month_addition(day: dt.date, n: int) -> None:
+    """``add_months`` is plain arithmetic now; pendulum's ``add(months=n)`` is the reference it replaced."""
+    import pendulum
+
+    moved = pendulum.date(day.year, day.month, day.day).add(months=n)
+    assert add_months(day, n) == dt.date(moved.year, moved.month, moved.day)
