@@ -117,8 +117,8 @@ def csv_records(lines: Iterable[tuple[int, str, bool]]) -> Iterator[CsvRecord]:
         """The cells of a line that is a record of its own (balanced quotes, the header's width), else ``None``."""
         if '"' in text and open_quote_after(text):
             return None
-        cells = _cells(_strip_end(text))
-        return cells if width is not None and len(cells) == width else None
+        cells = _read(_strip_end(text))  # a carriage return inside the line makes it no record of its own
+        return cells if cells is not None and width is not None and len(cells) == width else None
 
     for number, text, corrupt in source:
         if '"' not in text or not open_quote_after(text):
