@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -45,6 +45,15 @@ from swp_rules.io.parts import check_inputs, read_inputs
 from swp_rules.report import duties as report
 from swp_rules.report.documents import CheckDocument, ExplainDocument, applied, check_document
 from swp_rules.report.duties import CheckLines, check_tables, explain_tables, write_check_lines, write_explain_lines
+from swp_rules.report.encoded import (
+    SECTIONS,
+    EncodedRun,
+    Tally,
+    encode_files,
+    head_document,
+    write_document,
+    write_encoded,
+)
 from swp_rules.report.formats import dump_json, write_csv_tables
 from swp_rules.rulesets.duties import BASES, FAMILIES
 from swp_rules.rulesets.loader import RulesetError
@@ -121,6 +130,26 @@ def check_command(*, events: tuple[str, ...], as_of: str | None, rulesets: tuple
     fixed = parse_date_option(as_of, "--as-of") if as_of is not None else None
     tune_gc()
     chosen = resolve_format(fmt, output)
+    if chosen in SECTIONS and register is None:  # each worker encodes its own children's output
+        wanted = rule_filter(families, bases) if families or bases else None
+        if address is not None:
+            with progress("Reading and evaluating", quiet):
+                done = _check_on_dask(address, events, fixed, _duty_choice(rulesets, params), matcher, ship=ship,
+                                      chosen=(families, bases), fmt=chosen, output=output)
+            if isinstance(done, tuple):
+                return EXIT_FINDINGS if done[1].breaches or done[0].rejected else EXIT_CLEAN
+            loaded = done
+            result = loaded.evaluation.only(families, bases=bases) if families or bases else loaded.evaluation
+            with open_output(output) as out:
+                write_document(chosen, out, output, check_document(result, engine.book.describe(), loaded.counts,
+                                                                   loaded.rejected))
+            return EXIT_FINDINGS if result.breaches or loaded.rejected else EXIT_CLEAN
+        run = _encode(engine, events, fixed, jobs, quiet, (chosen, wanted))
+        if run is not None:
+            document = head_document(run.as_of, engine.book.describe(), run.tally, run.counts, run.rejected)
+            with open_output(output) as out:
+                write_encoded(chosen, out, output, document, run.tally, run.sections())
+            return EXIT_FINDINGS if run.tally.breaches or run.rejected else EXIT_CLEAN
     if chosen == "jsonl" and address is None and register is None:  # written as the children are evaluated
         with open_output(output) as out:
             lines = CheckLines(out, rule_filter(families, bases) if families or bases else None)
@@ -166,6 +195,43 @@ def _evaluate(engine: Engine, events: Sequence[str], as_of: dt.date | None, jobs
         raise CannotRun(str(exc)) from None
     except NoAsOf:
         raise CannotRun("--as-of is needed when the input holds no events") from None
+
+
+def _encode(engine: Engine, events: Sequence[str], as_of: dt.date | None, jobs: int | None, quiet: bool,
+            encoding: tuple[str, Callable[[str, str], bool] | None]) -> EncodedRun | None:
+    """Read, evaluate and encode on this machine's worker processes; ``None`` when the run is to be serial."""
+    try:
+        with progress("Reading and evaluating", quiet):
+            return encode_files(engine, events, as_of, encoding[0], jobs=jobs, wanted=encoding[1])
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    except NoAsOf:
+        raise CannotRun("--as-of is needed when the input holds no events") from None
+
+
+def _check_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
+                   duties: tuple[list[str], dict[str, Any]], matcher: str, *, ship: bool,
+                   chosen: tuple[Sequence[str], Sequence[str]], fmt: str, output: Path | None
+                   ) -> tuple[CheckDocument, Tally] | FilesEvaluation:
+    """``check`` on a Dask cluster, the workers encoding the output and this process writing it as it merges."""
+    from swp_rules import distributed
+
+    def write(document: CheckDocument, tally: Tally, sections: Sequence[Iterable[bytes]]) -> None:
+        with open_output(output) as out:
+            write_encoded(fmt, out, output, document, tally, sections)
+
+    try:
+        return distributed.check_files(address, events, as_of, fmt, write, rulesets=duties[0],
+                                       parameters=duties[1], matcher=matcher, ship=ship, families=chosen[0],
+                                       bases=chosen[1])
+    except InputError as exc:
+        raise CannotRun(str(exc)) from None
+    except NoAsOf:
+        raise CannotRun("--as-of is needed when the input holds no events") from None
+    except RulesetError as exc:
+        raise ruleset_error(exc) from None
+    except (distributed.DistributedError, OSError) as exc:
+        raise CannotRun(f"--dask: {exc}") from None
 
 
 def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,

@@ -96,20 +96,21 @@ class Engine:
         return self._evaluate(by_child, as_of, keep, release=True)
 
     def evaluate_grouped(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, *,
-                         keep: Keep | None = None, release: bool = False, on_child: OnChild | None = None
-                         ) -> Evaluation:
+                         keep: Keep | None = None, release: bool = False, on_child: OnChild | None = None,
+                         collect: bool = True) -> Evaluation:
         """As ``evaluate``, for events already grouped by child.
 
         The mapping is left as it is, unless ``release`` is true: then each child is removed from it (a ``dict``)
         once evaluated, so that memory is handed back as the run goes on. ``on_child(child, records, notes)`` is
         called as each child is evaluated, in child order, with the records kept and the child's notes (a writer
-        streams them: ``check --format jsonl``)."""
+        streams them: ``check --format jsonl``). Without ``collect`` the evaluation holds no records or notes
+        (``on_child`` has had them), only the children and the rulesets that applied."""
         if release and not isinstance(by_child, dict):
             raise TypeError("release=True needs a dict of events by child")
-        return self._evaluate(by_child, as_of, keep, release, on_child)
+        return self._evaluate(by_child, as_of, keep, release, on_child, collect)
 
     def _evaluate(self, by_child: Mapping[str, Sequence[Event]], as_of: dt.date, keep: Keep | None,
-                  release: bool, on_child: OnChild | None = None) -> Evaluation:
+                  release: bool, on_child: OnChild | None = None, collect: bool = True) -> Evaluation:
         records: list[DutyRecord] = []
         notes: list[ChildNote] = []
         children = len(by_child)
@@ -121,8 +122,9 @@ class Engine:
                 del by_child[child]  # type: ignore[attr-defined]
             kept = found if keep is None else [r for r in found if r.status in _ALWAYS or keep(r)]
             told = [ChildNote(child, note) for note in timeline.anomalies]
-            records.extend(kept)
-            notes.extend(told)
+            if collect:
+                records.extend(kept)
+                notes.extend(told)
             if on_child is not None:
                 on_child(child, kept, told)
         return _assemble(as_of, records, notes, self.book, children, applied)

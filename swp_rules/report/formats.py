@@ -29,10 +29,14 @@ from swp_rules.io.output import CsvWriter, atomic_output
 from swp_rules.report.convert import EXACT, EXTRAS, converter, keys_of, qualified, unstructure
 
 
-def dump_json(document: Any, out: IO[str], extra: Mapping[str, Any] | None = None) -> None:
+def dump_json(document: Any, out: IO[str], extra: Mapping[str, Any] | None = None, *,
+              streamed: Mapping[str, Iterable[bytes]] | None = None) -> None:
     """A result document (or plain data) as indented JSON, with ``extra`` keys (plain data) after a document's own.
 
-    A document's (or a mapping's) lists are written one item at a time, so memory does not grow with the output."""
+    A document's (or a mapping's) lists are written one item at a time, so memory does not grow with the output.
+    ``streamed`` gives some of a document's lists already encoded (``report.encoded``): for each key, chunks of
+    items each written ``,\n    ITEM`` (``ITEM`` indented as an item of the list), which take the place of the
+    document's value for that key."""
     cls = type(document)
     if attrs.has(cls) and not _written_whole(cls):
         plan = keys_of(cls)
@@ -50,7 +54,9 @@ def dump_json(document: Any, out: IO[str], extra: Mapping[str, Any] | None = Non
         return
     for index, (key, value, declared) in enumerate(pairs):
         out.write(("{" if index == 0 else ",") + "\n  " + json_text(key) + ": ")
-        if isinstance(value, tuple | list) and value:
+        if streamed is not None and key in streamed:
+            _write_items(out, streamed[key])
+        elif isinstance(value, tuple | list) and value:
             for number, item in enumerate(value):
                 plain = unstructure(item) if declared is not None else item
                 out.write(("[" if number == 0 else ",") + "\n    " + json_text(plain, depth=2))
@@ -60,6 +66,18 @@ def dump_json(document: Any, out: IO[str], extra: Mapping[str, Any] | None = Non
         else:
             out.write(json_text(value, depth=1))
     out.write("\n}\n")
+
+
+def _write_items(out: IO[str], chunks: Iterable[bytes]) -> None:
+    """A list of already encoded items (each chunk ``,\n    ITEM…``): its first comma becomes the ``[``."""
+    first = True
+    for chunk in chunks:
+        if not chunk:
+            continue
+        text = chunk.decode()
+        out.write("[" + text[1:] if first else text)
+        first = False
+    out.write("[]" if first else "\n  ]")
 
 
 def _written_whole(cls: type) -> bool:
@@ -141,6 +159,15 @@ def table_of(name: str, cls: type, results: Iterable[Any]) -> CsvTable:
     return CsvTable(name, columns, rows)
 
 
+@attrs.frozen
+class StreamedTable:
+    """A table whose rows come already encoded as CSV text (``report.encoded``), in chunks of whole rows."""
+
+    name: str
+    columns: tuple[str, ...]
+    chunks: Iterable[bytes]
+
+
 def cell(value: Any) -> Any:
     """A CSV cell: lists joined by spaces, booleans as ``true``/``false``, nested objects as compact JSON."""
     if value is None:
@@ -156,11 +183,15 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write_table(table: CsvTable, out: IO[str]) -> None:
+def write_table(table: CsvTable | StreamedTable, out: IO[str]) -> None:
     """A table with its header row; every cell neutralised (``swp_rules.io.output``: text that begins like a formula
     is prefixed with ``'``; numbers stay numbers)."""
     writer = CsvWriter(out)
     writer.writerow(table.columns)
+    if isinstance(table, StreamedTable):
+        for chunk in table.chunks:
+            out.write(chunk.decode())
+        return
     for row in table.rows:
         writer.writerow([cell(row.get(c)) for c in table.columns])
 
@@ -170,7 +201,7 @@ def beside(output: Path, name: str) -> Path:
     return output.with_name(f"{output.stem}.{name}{output.suffix or '.csv'}")
 
 
-def write_csv_tables(tables: Sequence[CsvTable], out: IO[str], output: Path | None) -> list[Path]:
+def write_csv_tables(tables: Sequence[CsvTable | StreamedTable], out: IO[str], output: Path | None) -> list[Path]:
     """The first table to ``out``; the others beside ``output`` (a file), or after it in ``out`` (standard output).
     Returns the extra files written."""
     written: list[Path] = []
