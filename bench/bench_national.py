@@ -9,9 +9,12 @@ Lines); a smaller ``--children`` runs the same thing at a size the machine can t
 child). The history (``bench/cohort.py``: about 30 events a child-year) is written once to ``bench/out/``, or to
 ``$SWP_RULES_BENCH_OUT``. Then:
 
-1. **Dask**: ``swp_rules.distributed.evaluate_files`` on a local cluster of ``--workers`` worker processes
-   (``local:N``, loopback only): what ``swp-rules check EVENTS --dask local:N`` does. Printed: wall time, the CPU
-   time of each worker (user + system) and its events/s per core, each worker's peak memory, and the client's.
+1. **Dask**: ``swp_rules.distributed_check.check_files`` on a local cluster of ``--workers`` worker processes
+   (``local:N``, loopback only), writing the JSON document beside the history (``…-check.json``): what
+   ``swp-rules check EVENTS --as-of DATE --format json -o OUT --dask local:N`` does (each worker reads its part in
+   sub-parts of ``$SWP_RULES_PART_BYTES``, default 48 MiB, and encodes its output; the client merges and writes).
+   Printed: wall time, the CPU time of each worker (user + system) and its events/s per core, each worker's peak
+   memory, and the client's.
 2. **Single machine, per core**: ``engine.parallel.evaluate_files`` with one job (``--jobs 1``): events/s per core
    and peak memory.
 
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from _measure import cpu_seconds, machine_line, peak_rss_mib
 from bench_engine import cohort_file
@@ -43,20 +47,31 @@ def _worker_usage() -> tuple[float, float]:
 
 
 def _dask(path: Path, workers: int, as_of: dt.date) -> None:
-    from swp_rules import distributed
-    from swp_rules.engine.evaluate import REPORTED
+    from swp_rules import distributed, distributed_check
+    from swp_rules.io.subparts import subpart_bytes
+    from swp_rules.report.encoded import write_encoded
+
+    output = path.with_name(path.stem + "-check.json")
+
+    def write(document: Any, tally: Any, sections: Any) -> None:
+        with output.open("w", encoding="utf-8") as out:
+            write_encoded("json", out, output, document, tally, sections)
 
     with distributed.connect(f"local:{workers}") as client:
         before = client.run(_worker_usage)
         cpu, wall = cpu_seconds(), time.perf_counter()
-        result = distributed.evaluate_files(client, [path], as_of, keep=REPORTED)
+        done = distributed_check.check_files(client, [path], as_of, "json", write)
         wall = time.perf_counter() - wall
         cpu = cpu_seconds() - cpu
         after = client.run(_worker_usage)
-    events = result.counts.evaluated
-    print(f"dask local:{workers}  {result.evaluation.children:>9,} children {events:>12,} events | wall {wall:7.1f} s "
+    if not isinstance(done, tuple):
+        raise SystemExit("the run fell back to the serial path (an id reused across parts?)")
+    document, tally = done
+    events = document.input.evaluated
+    print(f"dask local:{workers}  {document.children:>9,} children {events:>12,} events | wall {wall:7.1f} s "
           f"| {events / wall:>9,.0f} events/s | client cpu {cpu:6.1f} s, peak {peak_rss_mib():6.0f} MiB | "
-          f"{len(result.evaluation.breaches):,} breaches, {len(result.evaluation.open):,} open", flush=True)
+          f"{tally.breaches:,} breaches, {tally.open:,} open | sub-parts of {subpart_bytes() / 2**20:.0f} MiB | "
+          f"output {output.stat().st_size / 2**20:,.0f} MiB ({output.name})", flush=True)
     for name in sorted(after):
         spent = after[name][0] - before[name][0]
         print(f"  worker {name}: cpu {spent:7.1f} s | {events / workers / spent:>9,.0f} events/s per core "

@@ -214,14 +214,14 @@ def _check_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
                    chosen: tuple[Sequence[str], Sequence[str]], fmt: str, output: Path | None
                    ) -> tuple[CheckDocument, Tally] | FilesEvaluation:
     """``check`` on a Dask cluster, the workers encoding the output and this process writing it as it merges."""
-    from swp_rules import distributed
+    from swp_rules import distributed, distributed_check
 
     def write(document: CheckDocument, tally: Tally, sections: Sequence[Iterable[bytes]]) -> None:
         with open_output(output) as out:
             write_encoded(fmt, out, output, document, tally, sections)
 
     try:
-        return distributed.check_files(address, events, as_of, fmt, write, rulesets=duties[0],
+        return distributed_check.check_files(address, events, as_of, fmt, write, rulesets=duties[0],
                                        parameters=duties[1], matcher=matcher, ship=ship, families=chosen[0],
                                        bases=chosen[1])
     except InputError as exc:

@@ -214,6 +214,15 @@ def iter_jsonl(handle: IO[bytes], source: str, part: tuple[int, int] | None = No
             yield number, item
 
 
+def jsonl_item(number: int, raw: bytes | None, source: str) -> Event | Rejection | None:
+    """One physical line of a JSON Lines file (``None``: over-long) as ``iter_jsonl`` reads it: its event, its
+    rejection, or ``None`` for a blank line."""
+    if raw is None:
+        return Rejection(source, number, None, None, f"line longer than {MAX_LINE_BYTES} bytes (corrupt record)")
+    event = decode_event(raw)
+    return event if event is not None else _read_line(raw, source, number)
+
+
 def _read_line(raw: bytes, source: str, number: int) -> Event | Rejection | None:
     """A line the typed pass did not take: ``None`` if blank, else its event or its rejection."""
     try:

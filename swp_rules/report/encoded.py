@@ -25,8 +25,8 @@ from swp_rules.engine.evaluate import REPORTED, Engine
 from swp_rules.engine.parallel import as_of_or_latest
 from swp_rules.engine.results import Breach, ChildNote, DutyRecord, Obligation
 from swp_rules.io.events import InputCounts, Rejection
-from swp_rules.io.parts import available_jobs, check_inputs, run_in_parts, worth_splitting
 from swp_rules.io.output import CsvWriter
+from swp_rules.io.parts import available_jobs, check_inputs, run_in_parts, worth_splitting
 from swp_rules.model import Event
 from swp_rules.report.convert import EXACT, unstructure
 from swp_rules.report.documents import CheckDocument, RuleCount, RunSummary, applied
@@ -184,8 +184,8 @@ class ChildEncoder:
                             *(jsonl_line("note", n) for n in notes)])
             self._sections[0].add(child, text.encode())
             return
-        for builder, (kind, results) in zip(self._sections, (("breaches", breaches), ("open", open_),
-                                                               ("notes", notes)), strict=True):
+        sections: tuple[tuple[str, Sequence[Any]], ...] = (("breaches", breaches), ("open", open_), ("notes", notes))
+        for builder, (kind, results) in zip(self._sections, sections, strict=True):
             builder.add(child, self._json(results) if self.format == "json" else self._rows(kind, results))
 
     def _json(self, results: Sequence[Any]) -> bytes:
