@@ -165,7 +165,7 @@ def test_shipped_parts_keep_each_line_once_at_its_number(lines: list[str], parts
 
 
 def _cli(*args: str) -> bytes:
-    env = dict(os.environ, SWP_RULES_PARALLEL_FROM="0")
+    env = dict(os.environ, SWP_RULES_PARALLEL_FROM="0", SWP_RULES_PART_BYTES="40000")  # several sub-parts a worker
     done = subprocess.run([sys.executable, "-m", "swp_rules", *args], capture_output=True, env=env, timeout=600)
     assert done.returncode in (0, 1), done.stderr.decode(errors="replace")[-2000:]
     return done.stdout
@@ -173,6 +173,8 @@ def _cli(*args: str) -> bytes:
 
 @pytest.mark.parametrize("command", [
     ("check", "--as-of", "2012-03-31", "--format", "json"),
+    ("check", "--format", "jsonl"),  # no --as-of: the workers read for the latest date, then evaluate
+    ("check", "--as-of", "2012-03-31", "--format", "csv", "--family", "review"),  # every table, one after another
     ("indicators", "--period", "2011/12", "--format", "csv"),
 ])
 def test_the_command_line_gives_the_same_bytes(inputs: list[Path], command: tuple[str, ...]) -> None:
@@ -181,3 +183,63 @@ def test_the_command_line_gives_the_same_bytes(inputs: list[Path], command: tupl
     assert serial.count(b"\n") > 50
     assert _cli(*command, *paths, "--jobs", "2") == serial
     assert _cli(*command, *paths, "--dask", "local:2") == serial
+
+
+@pytest.mark.parametrize(("fmt", "ship", "parts"), [("json", True, 3), ("csv", False, 2), ("jsonl", True, 1)])
+def test_sub_parts_write_the_serial_bytes(client: Any, inputs: list[Path], fmt: str, ship: bool, parts: int) -> None:
+    """Each worker reads its part in sub-parts (here about 30 kB of input each) and the client merges their
+    encoded output: the bytes of the serial path."""
+    from swp_rules import distributed_check
+    from swp_rules.report.documents import check_document
+    from swp_rules.report.encoded import write_document, write_encoded
+
+    engine = Engine()
+    serial = evaluate_files(engine, inputs, AS_OF, jobs=1, keep=REPORTED)
+    expected = io.StringIO()
+    write_document(fmt, expected, None, check_document(serial.evaluation, engine.book.describe(), serial.counts,
+                                                       serial.rejected))
+    out = io.StringIO()
+    done = distributed_check.check_files(client, inputs, AS_OF, fmt,
+                                         lambda d, t, s: write_encoded(fmt, out, None, d, t, s),
+                                         ship=ship, parts=parts, part_bytes=30_000, batch_bytes=10_000)
+    assert isinstance(done, tuple)
+    assert out.getvalue() == expected.getvalue()
+    assert done[1].breaches == len(serial.evaluation.breaches) and done[1].children == serial.evaluation.children
+
+
+def test_an_id_reused_across_sub_parts_falls_back_to_the_serial_path(client: Any, tmp_path: Path) -> None:
+    from swp_rules import distributed_check
+
+    records = list(cohort(40))
+    last = records[-1]
+    home = line_owner(1, json.dumps(last).encode(), 8)
+    other = next(f"C9{n:05d}" for n in range(200)
+                 if (owner := line_owner(1, json.dumps({"child": f"C9{n:05d}"}).encode(), 8)) != home
+                 and owner % 2 == home % 2)  # the same worker, another of its four sub-parts
+    path = _write(tmp_path / "a.jsonl", [*records, dict(last, child=other)])
+    size = path.stat().st_size
+    done = distributed_check.check_files(client, [path], AS_OF, "json", lambda d, t, s: None, parts=2,
+                                         part_bytes=size // 7)
+    assert not isinstance(done, tuple)  # the serial evaluation, for the caller to write
+    assert [r.field for r in done.rejected] == ["id"]
+
+
+@given(_LINES, st.integers(1, 3), st.integers(1, 4))
+def test_sub_parts_hold_each_line_of_their_part_once(lines: list[str], parts: int, count: int) -> None:
+    """A part's sub-parts hold exactly its lines, each once, and a child's lines in one sub-part."""
+    import tempfile
+
+    from swp_rules.io.events import iter_file
+    from swp_rules.io.subparts import SubParts
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(Path(folder) / "x.jsonl", [], tuple(lines))
+        for part in range(parts):
+            split = SubParts([str(path)], part, parts, count)
+            found = [[(n, item) for n, item in split.items(sub, 0)] for sub in range(count)]
+            assert sorted((pair for sub in found for pair in sub), key=lambda pair: pair[0]) == list(
+                iter_file(path, (part, parts)))
+            children = [{getattr(item, "child", None) for _, item in sub} - {None} for sub in found]
+            assert all(not (a & b) for i, a in enumerate(children) for b in children[i + 1:])
+            split.remove()
+            assert not split.folder.exists()
