@@ -46,8 +46,8 @@ def _evaluated() -> tuple[Engine, dict[str, tuple[list[DutyRecord], list[ChildNo
 
 
 def _whole(fmt: str, families: list[str]) -> str:
-    engine, children, counts = _evaluated()
-    by_child = {}
+    engine, _, counts = _evaluated()
+    by_child: dict[str, list[Any]] = {}
     loaded = load_records([*cohort(40), {"id": "n1", "child": "C999999", "type": "visit", "date": "2011-06-01"}])
     for event in loaded.events:
         by_child.setdefault(event.child, []).append(event)
