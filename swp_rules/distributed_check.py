@@ -251,8 +251,8 @@ def check_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | None
     part_bytes = subpart_bytes() if part_bytes is None else part_bytes
     with connect(address) as client:
         if not _has_folder(paths):
-            done = _run(client, paths, (as_of, job, encoding, part_bytes, batch_bytes), parts, ship, book.describe(),
-                        write)
+            done = _run(client, paths, (as_of, job, encoding, part_bytes, batch_bytes), parts=parts, ship=ship,
+                        described=book.describe(), write=write)
             if done is not None:
                 return done
     grouped = read_grouped(paths)
@@ -261,7 +261,7 @@ def check_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | None
     return FilesEvaluation(evaluation, grouped.rejected, grouped.counts, 1)
 
 
-def _run(client: Any, paths: Sequence[str | Path], settings: tuple[Any, ...], parts: int | None, ship: bool,
+def _run(client: Any, paths: Sequence[str | Path], settings: tuple[Any, ...], *, parts: int | None, ship: bool,
          described: list[dict[str, Any]], write: Write) -> tuple[CheckDocument, Tally] | None:
     as_of, job, encoding, part_bytes, batch_bytes = settings
     count = parts if parts is not None else max(1, len(client.scheduler_info()["workers"]))
@@ -296,8 +296,8 @@ def _run(client: Any, paths: Sequence[str | Path], settings: tuple[Any, ...], pa
             counts.add(summary[2])
         rejected = tuple(r for _, r in heapq.merge(*(s[3] for s in summaries), key=lambda p: (int(p[0]), p[1].line)))
         document = head_document(day, described, tally, counts, rejected)
-        streams = sum(len(sub) for s in summaries for sub in s[6])
-        budget = max(1 << 20, batch_bytes // max(1, streams))
+        streams = sum(len(s[6]) for s in summaries)  # one list is merged at a time: a stream per sub-part
+        budget = max(1 << 20, batch_bytes // max(1, 2 * streams))  # a batch written, the next one on its way
         sections = [_merged_section(client, spools, where, summaries, (index, budget))
                     for index in range(len(SECTIONS[encoding[0]]))]
         write(document, tally, sections)
