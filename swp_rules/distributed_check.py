@@ -15,7 +15,9 @@ batches (``batch_bytes`` in all at a time). The bytes are those of a serial run 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -76,9 +78,26 @@ class _Spool:
         return self.subparts.folder / f"out-{sub}-{section}"
 
 
+@contextlib.contextmanager
+def _batch_gc() -> Iterator[None]:
+    """Garbage collection for a task that makes millions of small containers with no cycles (as ``check`` sets it:
+    ``cli.common.tune_gc``), the worker's own thresholds restored after."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _spool(sources: Sequence[Any], part: int, parts: int, settings: tuple[Any, ...]) -> _Spool | str:
     """Task: spill this part's lines by sub-part, read each (latest date, id hashes, rejections, counts) and, when
     the as-of date is known (``settings``: job, encoding, day, part bytes, buckets), evaluate it there and then."""
+    with _batch_gc():
+        return _spool_part(sources, part, parts, settings)
+
+
+def _spool_part(sources: Sequence[Any], part: int, parts: int, settings: tuple[Any, ...]) -> _Spool | str:
     job, encoding, day, part_bytes, buckets = settings
     subparts = None
     try:
@@ -143,13 +162,14 @@ def _evaluate(spool: _Spool, job: tuple[Any, ...], encoding: tuple[str, tuple[st
               day: dt.date) -> _Spool | str:
     """Task: read each sub-part again and evaluate it (the as-of date was not known when it was first read)."""
     try:
-        for sub in range(spool.subparts.count):
-            reader = EventReader()
-            by_child: dict[str, list[Event]] = {}
-            for index, source in enumerate(spool.subparts.sources):
-                for event in reader.accept(spool.subparts.items(sub, index), source_name(source)):
-                    by_child.setdefault(event.child, []).append(event)
-            _encode(spool, sub, by_child, job, encoding, day)
+        with _batch_gc():
+            for sub in range(spool.subparts.count):
+                reader = EventReader()
+                by_child: dict[str, list[Event]] = {}
+                for index, source in enumerate(spool.subparts.sources):
+                    for event in reader.accept(spool.subparts.items(sub, index), source_name(source)):
+                        by_child.setdefault(event.child, []).append(event)
+                _encode(spool, sub, by_child, job, encoding, day)
         return spool
     except Exception as exc:  # by type only
         spool.subparts.remove()
