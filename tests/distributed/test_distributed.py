@@ -176,6 +176,7 @@ def _cli(*args: str) -> bytes:
     ("check", "--format", "jsonl"),  # no --as-of: the workers read for the latest date, then evaluate
     ("check", "--as-of", "2012-03-31", "--format", "csv", "--family", "review"),  # every table, one after another
     ("indicators", "--period", "2011/12", "--format", "csv"),
+    ("indicators", "--period", "2011/12", "--format", "json"),
 ])
 def test_the_command_line_gives_the_same_bytes(inputs: list[Path], command: tuple[str, ...]) -> None:
     paths = [str(p) for p in inputs]

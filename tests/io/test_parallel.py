@@ -165,7 +165,7 @@ def test_a_bad_csv_header_is_reported_as_in_a_serial_read(tmp_path: Path) -> Non
 
 
 @needs_fork
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
 def test_the_command_writes_the_same_bytes_with_two_workers(tmp_path: Path, fmt: str) -> None:
     """Each worker encodes its own children's output and the main process merges it: the files (and, for CSV,
     the tables written beside the first) are those of one process, byte for byte."""
@@ -176,13 +176,14 @@ def test_the_command_writes_the_same_bytes_with_two_workers(tmp_path: Path, fmt:
     first = _write(tmp_path / "a.jsonl", records[: len(records) // 2], MESSY)
     second = _write(tmp_path / "b.jsonl", records[len(records) // 2:] + records[:5])
     written = {}
+    suffix = "txt" if fmt == "table" else fmt
     for jobs in ("1", "2"):
         folder = tmp_path / f"jobs{jobs}"
         folder.mkdir()
         for extra in ((), ("--family", "review", "--family", "visit")):
             done = subprocess.run([sys.executable, "-m", "swp_rules", "check", str(first), str(second), "--as-of",
                                    AS_OF.isoformat(), "--format", fmt, "--jobs", jobs, *extra, "-o",
-                                   str(folder / f"out{len(extra)}.{fmt}")],
+                                   str(folder / f"out{len(extra)}.{suffix}")],
                                   capture_output=True, timeout=300, check=False,
                                   env=dict(os.environ, SWP_RULES_PARALLEL_FROM="0"))
             assert done.returncode == 1, done.stderr.decode(errors="replace")[-2000:]
@@ -190,4 +191,4 @@ def test_the_command_writes_the_same_bytes_with_two_workers(tmp_path: Path, fmt:
     assert written["1"] == written["2"]
     assert len(written["1"]) == (10 if fmt == "csv" else 2)  # breaches, open, rejected, notes, summary tables
     assert all(content.count(b"\n") >= 1 for content in written["1"].values())
-    assert written["1"][f"out0.{fmt}"].count(b"\n") > 50
+    assert written["1"][f"out0.{suffix}"].count(b"\n") > 50
