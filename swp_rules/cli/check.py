@@ -222,8 +222,8 @@ def _check_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
 
     try:
         return distributed_check.check_files(address, events, as_of, fmt, write, rulesets=duties[0],
-                                       parameters=duties[1], matcher=matcher, ship=ship, families=chosen[0],
-                                       bases=chosen[1])
+                                             parameters=duties[1], matcher=matcher, ship=ship, families=chosen[0],
+                                             bases=chosen[1])
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except NoAsOf:
