@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -47,6 +48,16 @@ def col(name: str, kind: str = "text", width: int = 14, header: str | None = Non
                   kind, width)
 
 
+def created_stamp() -> dt.datetime:
+    """The "created" property every workbook carries: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds
+    convention), else 1 January 1980, the date XlsxWriter gives the files inside the workbook; never the clock, so
+    that the same run writes the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit() and len(epoch) <= 11:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    return dt.datetime(1980, 1, 1)
+
+
 class Book:
     """A workbook being written in memory; ``close()`` gives its bytes."""
 
@@ -57,6 +68,8 @@ class Book:
         self.workbook = xlsxwriter.Workbook(self.buffer, {
             "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         })
+        # Identical input gives an identical file: the document's "created" stamp is not the clock's.
+        self.workbook.set_properties({"created": created_stamp()})
         add = self.workbook.add_format
         self.formats = {
             "header": add({"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"}),

@@ -4,8 +4,10 @@ one kind of row per table and numbers as numbers, workbooks with the same counts
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +183,18 @@ def test_a_hostile_child_id_is_text_in_every_format(tmp_path: Path) -> None:
     cells = [c for row in book["Breaches"].iter_rows(min_row=2) for c in row if c.value == "'" + hostile]
     assert cells and all(c.data_type == "s" for c in cells)  # text, and neutralised as in CSV (OWASP)
     assert not any(str(c.value).startswith("=") for ws in book for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("command", ["check", "indicators"])
+def test_the_same_run_writes_the_same_workbook_bytes(tmp_path: Path, command: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    _run([*COMMANDS[command], "--output", str(first)])
+    time.sleep(1.1)  # the stamp would be the clock's second
+    _run([*COMMANDS[command], "--output", str(second)])
+    assert first.read_bytes() == second.read_bytes()
+    assert openpyxl.load_workbook(first).properties.created == dt.datetime(1980, 1, 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _run([*COMMANDS[command], "--output", str(second)])
+    assert openpyxl.load_workbook(second).properties.created == dt.datetime(2023, 11, 14, 22, 13, 20)
