@@ -3,6 +3,7 @@ records a run through ``record_check``."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -74,10 +75,20 @@ def record_check(name: str, evaluation: Evaluation, paths: Sequence[str], counts
 
 
 def _register_option(func: Any) -> Any:
-    return click.option(
-        "--register", "register_name", default=DEFAULT_REGISTER, show_default=True, envvar=_ENV, metavar="URL",
-        help=f"The register: a SQLite file or a postgresql+psycopg:// URL (or ${_ENV}).",
-    )(func)
+    """The register, named by ``--register URL`` or as the command's one argument (``register runs reg.db``), else
+    ``$SWP_RULES_REGISTER``, else ``register.db``; the command gets it as ``register_name``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, register_argument: str | None, register_option: str | None, **kwargs: Any) -> Any:
+        if register_argument is not None and register_option is not None and register_argument != register_option:
+            raise click.UsageError("the register is named twice (as an argument and by --register): name it once")
+        return func(*args, register_name=register_argument or register_option or DEFAULT_REGISTER, **kwargs)
+
+    command = click.option(
+        "--register", "register_option", default=None, envvar=_ENV, metavar="URL",
+        help=f"The register: a SQLite file or a postgresql+psycopg:// URL (or ${_ENV}; default {DEFAULT_REGISTER}).",
+    )(command)
+    return click.argument("register_argument", metavar="[REGISTER]", required=False, default=None)(command)
 
 
 FORMATS: Final = ("table", "json", "csv", "xlsx")

@@ -75,3 +75,16 @@ def test_runs_breaches_and_diff_as_workbooks(register_name: str, tmp_path: Path)
     assert [r["child"] for r in _sheet(diff, "New")] == ["C3"]
     assert [(r["child"], r["resolution"]) for r in _sheet(diff, "Resolved")] == [("C1", "met")]
     assert [(r["child"], r["days open"]) for r in _sheet(diff, "Still open")] == [(SHOWN, 31)]
+
+
+def test_the_register_may_be_named_as_the_commands_argument(register_name: str) -> None:
+    first, second = _record(register_name)
+    by_option = json.loads(_invoke("register", "runs", "--register", register_name, "--format", "json").output)
+    by_argument = json.loads(_invoke("register", "runs", register_name, "--format", "json").output)
+    assert by_argument == by_option and [r["id"] for r in by_argument["runs"]] == [first, second]
+    diff = json.loads(_invoke("register", "diff", register_name, "--from", str(first), "--to", str(second),
+                              "--format", "json").output)
+    assert diff == json.loads(_invoke("register", "diff", "--register", register_name, "--from", str(first),
+                                      "--to", str(second), "--format", "json").output)
+    twice = CliRunner().invoke(main, ["register", "breaches", register_name, "--register", "other.db"])
+    assert twice.exit_code == 2 and "named twice" in twice.output
