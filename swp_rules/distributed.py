@@ -29,7 +29,7 @@ import io
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -51,6 +51,9 @@ from swp_rules.io.events import (
 from swp_rules.io.parts import Grouped, check_inputs, read_grouped
 from swp_rules.model import Event
 from swp_rules.periods import ReportingPeriod
+
+if TYPE_CHECKING:
+    from swp_rules.engine.rulebook import RuleBook
 
 __all__ = ["DistributedError", "compute_files", "connect", "evaluate_files", "parse_address"]
 
@@ -287,6 +290,20 @@ def _evaluate_part(part: _Part, job: tuple[Any, ...], keep: Keep | None, day: dt
         return ("failed", type(exc).__name__)
 
 
+def _local_book(paths: Sequence[str | Path], rulesets: Sequence[str], parameters: Mapping[str, Any] | None,
+                families: Sequence[str], bases: Sequence[str]
+                ) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...], RuleBook]:
+    """Checks here, before anything is sent to the cluster, that the input files can be read and the rulesets
+    load: the rulesets' names and the parameter values as the workers are given them, and the rule book."""
+    from swp_rules.engine.rulebook import load_rulebook
+
+    check_inputs(paths)
+    chosen = tuple(str(r) for r in rulesets)
+    values = tuple(sorted((parameters or {}).items()))
+    book = load_rulebook(chosen, dict(values) or None)
+    return chosen, values, book.only(families, bases=bases) if families or bases else book
+
+
 def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | None = None, *,
                    rulesets: Sequence[str] = (), matcher: str = "durable", keep: Keep | None = None,
                    parts: int | None = None, ship: bool = False, parameters: Mapping[str, Any] | None = None,
@@ -301,14 +318,7 @@ def evaluate_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | N
     ruleset, ``NoAsOf`` (a ``ValueError``) with no events and no ``as_of``, and ``DistributedError`` when the
     cluster fails.
     """
-    from swp_rules.engine.rulebook import load_rulebook
-
-    check_inputs(paths)
-    chosen = tuple(str(r) for r in rulesets)
-    values = tuple(sorted((parameters or {}).items()))
-    book = load_rulebook(chosen, dict(values) or None)  # checks the rulesets before anything is sent
-    if families or bases:
-        book = book.only(families, bases=bases)
+    chosen, values, book = _local_book(paths, rulesets, parameters, families, bases)
     with connect(address) as client:
         first = None if _has_folder(paths) else _first_round(client, paths, parts, ship)
         if first is not None:

@@ -31,6 +31,7 @@ from swp_rules.distributed import (
     _check_rulesets,
     _engine,
     _has_folder,
+    _local_book,
     _ship,
     connect,
     stable_id_hash,
@@ -38,7 +39,7 @@ from swp_rules.distributed import (
 from swp_rules.engine.evaluate import REPORTED, Engine, rule_filter
 from swp_rules.engine.parallel import FilesEvaluation, as_of_or_latest
 from swp_rules.io.events import EventReader, InputCounts, Rejection
-from swp_rules.io.parts import check_inputs, read_grouped
+from swp_rules.io.parts import read_grouped
 from swp_rules.io.subparts import (
     InMemory,
     Source,
@@ -256,16 +257,9 @@ def check_files(address: Any, paths: Sequence[str | Path], as_of: dt.date | None
     Returns the head document and the tally, or, when the run had to be serial (an SSDA903 folder, a part that
     cannot be read, an id reused across parts), the serial ``FilesEvaluation`` (nothing written: the caller writes
     it). Arguments and errors as ``distributed.evaluate_files``."""
-    from swp_rules.engine.rulebook import load_rulebook
-
     if fmt not in SECTIONS:
         raise ValueError(f"{fmt!r}: not an encoded format")
-    check_inputs(paths)
-    chosen = tuple(str(r) for r in rulesets)
-    values = tuple(sorted((parameters or {}).items()))
-    book = load_rulebook(chosen, dict(values) or None)  # checks the rulesets before anything is sent
-    if families or bases:
-        book = book.only(families, bases=bases)
+    chosen, values, book = _local_book(paths, rulesets, parameters, families, bases)
     job = (chosen, values, matcher, tuple(families), tuple(bases))
     encoding = (fmt, tuple(families), tuple(bases))
     part_bytes = subpart_bytes() if part_bytes is None else part_bytes

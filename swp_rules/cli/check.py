@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -220,18 +221,10 @@ def _check_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
         with open_output(output) as out:
             write_encoded(fmt, out, output, document, tally, sections)
 
-    try:
+    with _dask_errors(distributed.DistributedError):
         return distributed_check.check_files(address, events, as_of, fmt, write, rulesets=duties[0],
                                              parameters=duties[1], matcher=matcher, ship=ship, families=chosen[0],
                                              bases=chosen[1])
-    except InputError as exc:
-        raise CannotRun(str(exc)) from None
-    except NoAsOf:
-        raise CannotRun("--as-of is needed when the input holds no events") from None
-    except RulesetError as exc:
-        raise ruleset_error(exc) from None
-    except (distributed.DistributedError, OSError) as exc:
-        raise CannotRun(f"--dask: {exc}") from None
 
 
 def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None,
@@ -239,17 +232,24 @@ def _evaluate_on_dask(address: str, events: Sequence[str], as_of: dt.date | None
                       chosen: tuple[Sequence[str], Sequence[str]]) -> FilesEvaluation:
     from swp_rules import distributed
 
-    try:
+    with _dask_errors(distributed.DistributedError):
         return distributed.evaluate_files(address, events, as_of, rulesets=duties[0], parameters=duties[1],
                                           matcher=matcher, keep=REPORTED, ship=ship, families=chosen[0],
                                           bases=chosen[1])
+
+
+@contextlib.contextmanager
+def _dask_errors(cluster_error: type[Exception]) -> Iterator[None]:
+    """What a run on a Dask cluster can meet, each said as a command-line error (exit 2)."""
+    try:
+        yield
     except InputError as exc:
         raise CannotRun(str(exc)) from None
     except NoAsOf:
         raise CannotRun("--as-of is needed when the input holds no events") from None
     except RulesetError as exc:
         raise ruleset_error(exc) from None
-    except (distributed.DistributedError, OSError) as exc:
+    except (cluster_error, OSError) as exc:
         raise CannotRun(f"--dask: {exc}") from None
 
 
