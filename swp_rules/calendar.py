@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+from calendar import isleap, monthrange  # the standard library's: leap years, the days of a month
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -142,14 +143,7 @@ def add_months(day: dt.date, n: int) -> dt.date:
     """
     year, month = divmod(day.year * 12 + day.month - 1 + n, 12)
     month += 1
-    return dt.date(year, month, min(day.day, _month_days(year, month)))
-
-
-def _month_days(year: int, month: int) -> int:
-    """The days of a month of the proleptic Gregorian calendar (``datetime``'s and pendulum's)."""
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def add_hours(instant: dt.datetime, n: int) -> dt.datetime:
@@ -203,15 +197,11 @@ def age_on(dob: dt.date, day: dt.date, leap_birthday: LeapBirthday = "03-01") ->
     if years <= 0:
         return 0 if day >= dob else -1
     # As ``day >= birthday(dob, years)``, without making the date (the engine asks this for every fact it reads).
-    if dob.month == 2 and dob.day == 29 and not _is_leap(day.year):
+    if dob.month == 2 and dob.day == 29 and not isleap(day.year):
         attained = day >= birthday(dob, years, leap_birthday)  # rare: made as a date
     else:
         attained = (day.month, day.day) >= (dob.month, dob.day)
     return years if attained else years - 1
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def financial_year_of(day: dt.date) -> int:
