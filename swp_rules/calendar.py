@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 import functools
 from calendar import isleap, monthrange  # the standard library's: leap years, the days of a month
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -162,15 +163,22 @@ def add_amount(unit: str, n: int, day: dt.date, instant: dt.datetime | None = No
     >>> add_amount("weeks", 6, dt.date(2011, 6, 6)), add_amount("working_days", 1, dt.date(2011, 6, 10))
     (datetime.date(2011, 7, 18), datetime.date(2011, 6, 13))
     """
+    return adder(unit, n)(day, instant)
+
+
+def adder(unit: str, n: int) -> Callable[[dt.date, dt.datetime | None], dt.date | dt.datetime]:
+    """``add_amount`` with its unit and amount fixed: ``(day, instant) -> day plus n units``, the unit looked at
+    once (the engine compiles each deadline into one)."""
     if unit == "working_days":
-        return add_working_days(day, n)
+        return lambda day, instant: add_working_days(day, n)
     if unit == "months":
-        return add_months(day, n)
+        return lambda day, instant: add_months(day, n)
     if unit == "hours":
-        return add_hours(instant or start_of_day(day), n)
+        return lambda day, instant: add_hours(instant or start_of_day(day), n)
     if unit not in ("days", "weeks"):
         raise ValueError(f"unknown unit of time {unit!r}")
-    return add_days(day, n * (7 if unit == "weeks" else 1))
+    step = dt.timedelta(days=n * (7 if unit == "weeks" else 1))
+    return lambda day, instant: day + step
 
 
 def start_of_day(day: dt.date) -> dt.datetime:

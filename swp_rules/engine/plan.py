@@ -30,16 +30,15 @@ DueCounter = Callable[[dt.date, "dt.datetime | None"], Due]
 
 
 def due_counter(deadline: Deadline) -> DueCounter:
-    """The due date ``deadline`` gives from a clock's start (a ``before`` deadline is settled by the lifecycle)."""
-    unit, n = deadline.unit, deadline.amount
-    if unit == "working_days":
-        return lambda day, instant: calendar.add_working_days(day, n)
-    if unit in ("days", "weeks"):
-        step = dt.timedelta(days=7 * n if unit == "weeks" else n)
-        return lambda day, instant: day + step
-    if unit == "months":
-        return lambda day, instant: calendar.add_months(day, n)
-    return lambda day, instant: calendar.add_hours(instant or calendar.start_of_day(day), n)
+    """The due date ``deadline`` gives from a clock's start (a ``before`` deadline is settled by the lifecycle,
+    from the obligation it names: it has no count)."""
+    if deadline.unit == "before":
+        return _no_count
+    return calendar.adder(deadline.unit, deadline.amount)
+
+
+def _no_count(day: dt.date, instant: dt.datetime | None) -> Due:
+    raise ValueError("a 'before' deadline is due when the obligation it names was met, not after a count of time")
 
 
 def due_day(due: Due) -> dt.date:
