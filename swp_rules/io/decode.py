@@ -83,11 +83,19 @@ def _struct(type_name: str, spec: Mapping[str, FieldSpec]) -> type[msgspec.Struc
                              kw_only=True, gc=False)
 
 
-#: For each struct: the event type, and the (field name, converter) of its own fields.
-_PLANS: Final[dict[type[msgspec.Struct], tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]]] = {}
+def _cacheable(plan: tuple[tuple[str, Callable[[Any], Any] | None], ...]) -> bool:
+    """Whether a type's fields follow from its raw values alone, so that equal raw values give equal fields (not
+    so for amounts: any JSON value, judged by the model, and ``1 == True`` as a key)."""
+    return all(convert in (None, _intern_short, _code, parse_date) for _, convert in plan)
+
+
+#: For each struct: the event type, the (field name, converter) of its own fields, and whether its fields may be
+#: looked up by their raw values (``_BY_VALUES``).
+_PLANS: Final[dict[type[msgspec.Struct],
+                   tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...], bool]]] = {}
 for _type_name, _spec in EVENT_TYPES.items():
-    _PLANS[_struct(_type_name, _spec)] = (
-        sys.intern(_type_name), tuple((sys.intern(n), _converter(n, s)) for n, s in _spec.items()))
+    _plan = tuple((sys.intern(n), _converter(n, s)) for n, s in _spec.items())
+    _PLANS[_struct(_type_name, _spec)] = (sys.intern(_type_name), _plan, _cacheable(_plan))
 
 _DECODER: Final = msgspec.json.Decoder(Union[tuple(_PLANS)], float_hook=Decimal)  # noqa: UP007
 _DECODE: Final = _DECODER.decode
@@ -95,6 +103,11 @@ _ASTUPLE: Final = msgspec.structs.astuple
 _INTERN: Final = sys.intern
 _DATES: Final = date_cache
 _BUILD: Final = Event._checked
+_NO_FIELDS: Final[dict[str, Any]] = {}
+
+#: Shared field mappings by struct and raw values (as decoded, before conversion): an event whose fields were
+#: seen before takes the shared mapping without converting them again. Bounded as ``_SHARED`` is.
+_BY_VALUES: Final[dict[tuple[Any, ...], MappingProxyType[str, Any]]] = {}
 
 
 def decode_event(line: bytes) -> Event | None:
@@ -103,23 +116,36 @@ def decode_event(line: bytes) -> Event | None:
         record = _DECODE(line)
     except (msgspec.DecodeError, RecursionError):
         return None
-    type_name, plan = _PLANS[type(record)]
+    kind = record.__class__
+    type_name, plan, cacheable = _PLANS[kind]
     values = _ASTUPLE(record)  # id, child, date, then the type's own fields in ``plan`` order
-    try:
-        day = _DATES.get(values[2])  # most dates repeat: parsed once (a date-time is parsed each time)
-        if day is None:
+    day = _DATES.get(values[2])  # most dates repeat: parsed once (a date-time is parsed each time)
+    time = None
+    if day is None:
+        try:
             day, time = parse_when(values[2])
-        else:
-            time = None
-        fields: dict[str, Any] = {}
-        if plan:
-            for (name, convert), value in zip(plan, values[3:], strict=True):
-                if value is not None:
-                    fields[name] = value if convert is None else convert(value)
+        except ValueError:  # the model refuses it: from_dict says why
+            return None
+    if not plan:
+        return _BUILD(values[0], _INTERN(values[1]), type_name, day, time, _NO_FIELDS)
+    own = values[3:]
+    if cacheable:  # text, codes, whole numbers and booleans only: hashable
+        found = _BY_VALUES.get((kind, own))
+        if found is not None:
+            return _BUILD(values[0], _INTERN(values[1]), type_name, day, time, found)
+    fields: dict[str, Any] = {}
+    try:
+        for (name, convert), value in zip(plan, own, strict=True):
+            if value is not None:
+                fields[name] = value if convert is None else convert(value)
     except ValueError:  # a date or amount the model refuses: from_dict says why
         return None
-    return _BUILD(values[0], _INTERN(values[1]), type_name, day, time,
-                  _shared_fields(type_name, fields) if fields else fields)
+    if not fields:
+        return _BUILD(values[0], _INTERN(values[1]), type_name, day, time, _NO_FIELDS)
+    shared = _shared_fields(type_name, fields)
+    if cacheable and shared.__class__ is MappingProxyType and len(_BY_VALUES) < _SHARED_MOST:
+        _BY_VALUES[kind, own] = shared
+    return _BUILD(values[0], _INTERN(values[1]), type_name, day, time, shared)
 
 
 #: Read-only field mappings already made, by event type and content: most events' fields repeat (a visit by the
@@ -143,4 +169,36 @@ def _shared_fields(type_name: str, fields: dict[str, Any]) -> MappingProxyType[s
         if len(_SHARED) >= _SHARED_MOST:
             return fields
         found = _SHARED[key] = MappingProxyType(fields)
+        _ITEMS_HASHES[id(found)] = _items_hash(found)
     return found
+
+
+#: The hash of each shared mapping's sorted items, by the mapping's ``id`` (shared mappings live as long as the
+#: process, so no other object can have their ``id``).
+_ITEMS_HASHES: Final[dict[int, int]] = {}
+_NO_ITEMS: Final = hash(())
+
+
+def _items_hash(fields: Mapping[str, Any]) -> int:
+    try:
+        return hash(tuple(sorted(fields.items())))
+    except TypeError:  # extra fields holding lists or objects
+        return hash(_frozen(dict(fields)))
+
+
+def fields_hash(fields: Mapping[str, Any]) -> int:
+    """A hash of an event's fields, whatever their order: equal fields, equal hashes (for telling a duplicate from
+    an id reused with other content); remembered for the mappings events share."""
+    if not fields:
+        return _NO_ITEMS
+    found = _ITEMS_HASHES.get(id(fields))
+    return _items_hash(fields) if found is None else found
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a JSON value (lists as tuples, objects as sorted pairs)."""
+    if isinstance(value, dict):
+        return ("{}", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("[]", tuple(_frozen(v) for v in value))
+    return value

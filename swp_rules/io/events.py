@@ -19,7 +19,7 @@ from typing import IO, Any, Final
 import attrs
 
 from swp_rules.io.csvrecords import csv_records
-from swp_rules.io.decode import decode_event
+from swp_rules.io.decode import decode_event, fields_hash
 from swp_rules.model import MAX_DEPTH, Event, RecordError
 from swp_rules.plain import PlainData
 
@@ -377,21 +377,7 @@ def check_readable(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[st
 def _content_key(event: Event) -> int:
     """A hash of everything but the id: equal for a duplicate (same content), different (but for a hash clash) for
     an id reused with other content."""
-    fields = event.fields
-    items = tuple(sorted(fields.items())) if fields else ()
-    try:
-        return hash((event.child, event.type, event.date, event.time, items))
-    except TypeError:  # extra fields holding lists or objects
-        return hash((event.child, event.type, event.date, event.time, _frozen(dict(fields))))
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable copy of a JSON value (lists as tuples, objects as sorted pairs)."""
-    if isinstance(value, dict):
-        return ("{}", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
-    if isinstance(value, list | tuple):
-        return ("[]", tuple(_frozen(v) for v in value))
-    return value
+    return hash((event.child, event.type, event.date, event.time, fields_hash(event.fields)))
 
 
 # The packing of ``EventReader._seen``: a 64-bit content key, then the source's index, then the line number.

@@ -87,16 +87,9 @@ def _written_whole(cls: type) -> bool:
     return any(k.exact for k in plan) or qualified(cls) in EXTRAS
 
 
-def _has_float(data: Any) -> bool:
-    if isinstance(data, float):
-        return True
-    if isinstance(data, dict):
-        return any(_has_float(v) for v in data.values())
-    if isinstance(data, list | tuple):
-        return any(_has_float(v) for v in data)
-    return False
-
-
+#: A digit followed by ``.``, ``e`` or ``E``: every JSON number with a fraction or an exponent (a float) has one, so
+#: text without it holds no float to rewrite (searched in C, where walking the data for floats was Python).
+_MAYBE_FLOAT: Final = re.compile(rb"[0-9][.eE]")
 #: A JSON string or number token, for the floats of ``json_text``.
 _TOKENS: Final = re.compile(rb'("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
 
@@ -117,8 +110,8 @@ def json_text(data: Any, depth: int = 0) -> str:
     except (TypeError, msgspec.EncodeError):  # keys that are not text (None, a tuple): Python's encoder writes them
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
-        if _has_float(data):  # msgspec writes 1e16 and 0.00001: keep Python's 1e+16 and 1e-05
-            encoded = _TOKENS.sub(_python_float, encoded)
+        if _MAYBE_FLOAT.search(encoded):  # msgspec writes 1e16 and 0.00001: keep Python's 1e+16 and 1e-05
+            encoded = _TOKENS.sub(_python_float, encoded)  # (strings and whole numbers are kept as they are)
         text = msgspec.json.format(encoded, indent=2).decode()
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 

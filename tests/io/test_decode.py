@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swp_rules.io.decode import decode_event
+from swp_rules.io.decode import decode_event, fields_hash
 from swp_rules.io.events import Rejection, _read_line
 from swp_rules.model import COMMON_FIELDS, EVENT_TYPES, Event
 from swp_rules.testing.events import event_dicts
@@ -121,3 +122,40 @@ def test_amounts_are_never_shared() -> None:
     first, second = placement(1, "512.5"), placement(2, "512.50")
     assert first.fields is not second.fields  # equal amounts, written differently: each keeps its own
     assert (str(first.get("weekly_cost")), str(second.get("weekly_cost"))) == ("512.5", "512.50")
+
+
+@given(st.lists(event_dicts(date_times=True), min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_a_line_decoded_again_gives_the_same_event(records: list[dict[str, Any]], rng: Any) -> None:
+    """Fields seen before are taken by their raw values (``_BY_VALUES``): decoding the same lines again, in any
+    order and however often, gives exactly the events the model builds from them."""
+    lines = [_line(r) for r in records] * 2
+    rng.shuffle(lines)
+    for line in lines:
+        fast = decode_event(line)
+        if fast is not None:
+            _same(fast, _read_line(line, "t.jsonl", 1))
+
+
+def test_a_code_written_as_a_number_or_as_text_reads_the_same() -> None:
+    """The sex code may be 1 or "1": two raw values, one field value."""
+    events = []
+    for number, sex in enumerate((1, "1", 1, "1", 2)):
+        line = _line({"id": f"c{number}", "child": "C1", "type": "child", "date": "2011-06-06", "sex": sex,
+                      "dob": "2005-01-01"})
+        fast = decode_event(line)
+        assert fast is not None
+        _same(fast, _read_line(line, "t.jsonl", 1))
+        events.append(fast)
+    assert [e.get("sex") for e in events] == ["1", "1", "1", "1", "2"]
+
+
+@given(event_dicts(date_times=True), st.randoms(use_true_random=False))
+def test_equal_fields_hash_alike_whatever_their_order_or_mapping(record: dict[str, Any], rng: Any) -> None:
+    """The content key compares an event's fields by ``fields_hash``: a shared mapping's remembered hash equals the
+    hash of the same fields in a mapping of their own, in any order."""
+    fast = decode_event(_line(record))
+    if fast is None:
+        return
+    items = list(fast.fields.items())
+    rng.shuffle(items)
+    assert fields_hash(fast.fields) == fields_hash(dict(items)) == fields_hash(MappingProxyType(dict(items)))
