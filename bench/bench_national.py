@@ -1,7 +1,7 @@
 """National benchmark: a generated history of many children over several years, on a local Dask cluster and on
 the single-machine path.
 
-    python bench/bench_national.py [--children 400000] [--years 5] [--workers 2] [--skip-single]
+    python bench/bench_national.py [--children 400000] [--years 5] [--workers 2] [--skip-single | --skip-dask]
 
 The defaults are the national figure: 400,000 children over five years (about 34 million events, 3.4 GB of JSON
 Lines); a smaller ``--children`` runs the same thing at a size the machine can take (on a shared two-core machine
@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--skip-dask", action="store_true", help="only the single-machine path")
     parser.add_argument("--run", choices=("dask", "single"), help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -112,7 +113,8 @@ def main() -> None:
     path = cohort_file(args.children, days=365 * args.years)
     print(f"history: {args.children:,} children over {args.years} years, as of {as_of}: {path}", flush=True)
     common = [sys.executable, __file__, "--file", str(path), "--years", str(args.years)]
-    subprocess.run([*common, "--run", "dask", "--workers", str(args.workers)], check=True)
+    if not args.skip_dask:
+        subprocess.run([*common, "--run", "dask", "--workers", str(args.workers)], check=True)
     if not args.skip_single:
         subprocess.run([*common, "--run", "single"], check=True)
 
