@@ -105,16 +105,22 @@ def nesting_depth(raw: bytes) -> int:
 _CHUNK: Final = 1 << 20
 
 
-def binary_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+def binary_lines(handle: IO[bytes], *, number: int = 0, limit: int | None = None, bom: bool = True
+                 ) -> Iterator[tuple[int, bytes | None]]:
     """Physical lines with their numbers, without the ``\\n``; ``None`` for a line over ``MAX_LINE_BYTES``.
 
-    Reads the file in chunks of ``_CHUNK`` bytes and splits them, so memory stays bounded by the line limit."""
-    number = 0
+    Reads the file in chunks of ``_CHUNK`` bytes and splits them, so memory stays bounded by the line limit.
+    For a range of a file (``io.ranges``): ``number`` is that of the line before it, ``limit`` how many bytes to
+    read from the handle's position, ``bom`` whether a leading byte order mark is the file's (to be dropped)."""
     pending = b""
     skipping = False  # inside a line already found too long
-    first = True
+    first = bom
     while True:
-        chunk = handle.read(_CHUNK)
+        if limit is None:
+            chunk = handle.read(_CHUNK)
+        else:
+            chunk = handle.read(min(_CHUNK, limit)) if limit > 0 else b""
+            limit -= len(chunk)
         if first:
             first = False
             if chunk.startswith(_BOM):

@@ -1,12 +1,15 @@
 """Reading event files in parts, one per worker process, each part holding whole children.
 
-Each worker reads every line but parses only its own children's (``line_owner`` routes a line on its ``child``
-text), groups them by child and does its work on them; nothing but results crosses between processes. Before the
-work, the workers report the latest event date and a hash of every id they accepted: ids are unique across the
-whole input, so an id accepted by two workers (a reused id, which a serial read rejects) means the run must be
-serial, and ``run_in_parts`` returns ``None`` (as it does when a worker cannot read its part, so that the serial
-read reports why). Rejections come back in input order and counts add up as in a
-serial read, so callers can give the same results whatever the number of workers.
+Each worker parses only its own children's lines (``line_owner`` routes a line on its ``child`` text), groups
+them by child and does its work on them. A JSON Lines file is cut into byte ranges, one per worker
+(``swp_rules.io.ranges``): each worker routes the lines of its range only, the routes (a byte a line) go to every
+worker through the main process, and each worker then reads the lines it owns in file order. A CSV file (a quoted
+cell may span lines, so a range cannot be cut at any line end) is scanned whole by every worker, each keeping its
+own rows. Before the work, the workers report the latest event date and a hash of every id they accepted: ids are
+unique across the whole input, so an id accepted by two workers (a reused id, which a serial read rejects) means the
+run must be serial, and ``run_in_parts`` returns ``None`` (as it does when a worker cannot read its part, so that
+the serial read reports why). Rejections come back in input order and counts add up as in a serial read, so callers
+can give the same results whatever the number of workers.
 
 Workers are forked, so the work function and everything it closes over are shared, not copied over a pipe.
 """
@@ -23,7 +26,17 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from swp_rules.io.events import EventReader, InputCounts, InputError, LoadedEvents, Rejection, check_readable
+from swp_rules.io.events import (
+    EventReader,
+    InputCounts,
+    InputError,
+    LoadedEvents,
+    Rejection,
+    check_readable,
+    file_format,
+    jsonl_item,
+)
+from swp_rules.io.ranges import Route, owned_lines, route
 from swp_rules.model import Event
 
 if TYPE_CHECKING:
@@ -101,12 +114,20 @@ def check_inputs(paths: Sequence[str | Path]) -> None:
             check_readable([path])
 
 
-def read_inputs(reader: EventReader, paths: Sequence[str | Path], part: tuple[int, int] | None = None
-                ) -> Iterator[Event]:
-    """The accepted events of every input in turn: events files (``part``: only one worker's lines) and SSDA903
-    return folders (``swp_rules.ssda903.source``: read whole, never in parts)."""
-    for path in paths:
-        if Path(path).is_dir():
+#: For each input, its size and every range's route (``io.ranges``) when it is a JSON Lines file read in ranges,
+#: else ``None``.
+Routes = Sequence[tuple[int, Sequence[Route]] | None]
+
+
+def read_inputs(reader: EventReader, paths: Sequence[str | Path], part: tuple[int, int] | None = None,
+                routes: Routes | None = None) -> Iterator[Event]:
+    """The accepted events of every input in turn: events files (``part``: only one worker's lines, found by their
+    ``routes`` where given) and SSDA903 return folders (``swp_rules.ssda903.source``: read whole, never in parts)."""
+    for index, path in enumerate(paths):
+        ranges = routes[index] if routes is not None else None
+        if part is not None and ranges is not None:
+            yield from reader.accept(_owned_items(path, ranges[0], part[0], ranges[1]), str(path))
+        elif Path(path).is_dir():
             from swp_rules.ssda903.source import return_items
 
             items, repeated = return_items(path)
@@ -115,6 +136,41 @@ def read_inputs(reader: EventReader, paths: Sequence[str | Path], part: tuple[in
             reader.counts.duplicates += repeated
         else:
             yield from reader.read([path], part=part)
+
+
+def _owned_items(path: str | Path, size: int, part: int, routes: Sequence[Route]
+                 ) -> Iterator[tuple[int, Event | Rejection]]:
+    """The events and rejections of one worker's lines of a JSON Lines file, as ``iter_jsonl`` gives them."""
+    source = str(path)
+    for number, raw in owned_lines(path, size, part, routes):
+        item = jsonl_item(number, raw, source)
+        if item is not None:
+            yield number, item
+
+
+def range_sizes(paths: Sequence[str | Path]) -> list[int | None]:
+    """For each input, its size when it is a JSON Lines file to be read in ranges (``io.ranges``), else ``None``
+    (a CSV file or an SSDA903 folder)."""
+    return [None if Path(p).is_dir() or file_format(p) != "jsonl" else Path(p).stat().st_size for p in paths]
+
+
+def route_inputs(paths: Sequence[str | Path], sizes: Sequence[int | None], part: int, parts: int
+                 ) -> list[Route | None]:
+    """Worker ``part``'s routes: its range of each JSON Lines file (``sizes``, from ``range_sizes``)."""
+    return [None if size is None else route(path, size, part, parts) for path, size in zip(paths, sizes, strict=True)]
+
+
+def gather_routes(sizes: Sequence[int | None], routed: Sequence[Sequence[Route | None]]) -> list[
+        tuple[int, list[Route]] | None]:
+    """Every worker's routes (``routed``, in worker order) by input: what ``read_inputs`` takes as ``routes``."""
+    return [None if size is None else (size, [_routed(mine[index]) for mine in routed])
+            for index, size in enumerate(sizes)]
+
+
+def _routed(found: Route | None) -> Route:
+    if found is None:
+        raise ValueError("a worker did not route a file the others routed")
+    return found
 
 
 def load_inputs(paths: Sequence[str | Path]) -> LoadedEvents:
@@ -130,23 +186,30 @@ def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = Non
     return _read(paths, part)[0]
 
 
-def _read(paths: Sequence[str | Path], part: tuple[int, int] | None) -> tuple[Grouped, EventReader]:
+def _read(paths: Sequence[str | Path], part: tuple[int, int] | None, routes: Routes | None = None
+          ) -> tuple[Grouped, EventReader]:
     reader = EventReader()
     by_child: dict[str, list[Event]] = {}
     latest: dt.date | None = None
-    for event in read_inputs(reader, paths, part):
+    for event in read_inputs(reader, paths, part, routes):
         by_child.setdefault(event.child, []).append(event)
         if latest is None or event.date > latest:
             latest = event.date
     return Grouped(by_child, tuple(reader.rejected), reader.counts, latest), reader
 
 
-def _worker(part: int, parts: int, paths: Sequence[str | Path], work: Callable[[dict[str, list[Event]], Any], Any],
-            conn: Connection) -> None:
-    """Read this worker's part, report the latest date and the ids, wait for the go-ahead, work, send back."""
+def _worker(part: int, parts: int, paths: Sequence[str | Path], sizes: Sequence[int | None],
+            work: Callable[[dict[str, list[Event]], Any], Any], conn: Connection) -> None:
+    """Route this worker's ranges, wait for everyone's routes; read its part, report the latest date and the ids,
+    wait for the go-ahead, work, send back."""
     try:
-        grouped, reader = _read(paths, (part, parts))
-        conn.send((grouped.latest, array("q", sorted(reader.id_hashes())).tobytes()))
+        conn.send(("routed", route_inputs(paths, sizes, part, parts)))
+        routes = conn.recv()
+        if routes is None:
+            return
+        grouped, reader = _read(paths, (part, parts), routes)
+        del routes
+        conn.send((grouped.latest, array("q", reader.id_hashes()).tobytes()))
         reader.forget_ids()  # the ids have been compared; their table is not needed for the work
         go = conn.recv()
         if go is None:
@@ -169,21 +232,27 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
+    sizes = range_sizes(paths)
     pipes: list[Connection] = []
     processes: list[Any] = []
     for part in range(workers):
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(part, workers, paths, work, theirs), daemon=True)
+        process = context.Process(target=_worker, args=(part, workers, paths, sizes, work, theirs), daemon=True)
         process.start()
         theirs.close()
         pipes.append(mine)
         processes.append(process)
     try:
+        routed = [_receive(pipe) for pipe in pipes]
+        if _stop_if_failed(pipes, routed):
+            return None
+        routes = gather_routes(sizes, [r[1] for r in routed])
+        del routed
+        for pipe in pipes:
+            pipe.send(routes)
+        del routes
         reports = [_receive(pipe) for pipe in pipes]
-        if any(r[0] == "failed" for r in reports):  # e.g. a bad CSV header: the serial read says what is wrong
-            for pipe, report in zip(pipes, reports, strict=True):
-                if report[0] != "failed":
-                    pipe.send(None)
+        if _stop_if_failed(pipes, reports):  # e.g. a bad CSV header: the serial read says what is wrong
             return None
         clash = _shared_id(array("q", r[1]) for r in reports)
         latest = max((r[0] for r in reports if r[0] is not None), default=None)
@@ -219,13 +288,26 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     return PartsRun([a[1] for a in answers], tuple(rejected), counts, latest, workers)
 
 
-def _shared_id(sorted_hashes: Iterable[array[int]]) -> bool:
+def _stop_if_failed(pipes: Sequence[Connection], reports: Sequence[Any]) -> bool:
+    """Whether a worker failed (e.g. on a file it could not read: the serial read says why); if so, the others are
+    told to stop."""
+    if not any(r[0] == "failed" for r in reports):
+        return False
+    for pipe, report in zip(pipes, reports, strict=True):
+        if report[0] != "failed":
+            pipe.send(None)
+    return True
+
+
+def _shared_id(hashes: Iterable[array[int]]) -> bool:
     """Whether two workers accepted the same id (by hash; a false alarm only costs a serial run)."""
-    previous: int | None = None
-    for value in heapq.merge(*sorted_hashes):
-        if value == previous:
+    seen: set[int] = set()
+    total = 0
+    for values in hashes:
+        seen.update(values)
+        total += len(values)
+        if len(seen) != total:
             return True
-        previous = value
     return False
 
 
