@@ -73,7 +73,8 @@ def evaluate_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date |
             evaluation = engine.evaluate_grouped(by_child, day, keep=keep, release=True)
             return list(evaluation.records), list(evaluation.notes), evaluation.children, evaluation.applied
 
-        run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest))
+        run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest),
+                           decided=None if as_of is None else (as_of,))
         if run is not None:
             day = as_of_or_latest(as_of, run.latest)
             records = list(heapq.merge(*(r[0] for r in run.results), key=lambda r: r.child))

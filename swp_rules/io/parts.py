@@ -199,9 +199,9 @@ def _read(paths: Sequence[str | Path], part: tuple[int, int] | None, routes: Rou
 
 
 def _worker(part: int, parts: int, paths: Sequence[str | Path], sizes: Sequence[int | None],
-            work: Callable[[dict[str, list[Event]], Any], Any], conn: Connection) -> None:
+            work: Callable[[dict[str, list[Event]], Any], Any], decided: tuple[Any] | None, conn: Connection) -> None:
     """Route this worker's ranges, wait for everyone's routes; read its part, report the latest date and the ids,
-    wait for the go-ahead, work, send back."""
+    wait for the go-ahead (unless ``decided``), work, send back."""
     try:
         conn.send(("routed", route_inputs(paths, sizes, part, parts)))
         routes = conn.recv()
@@ -211,7 +211,7 @@ def _worker(part: int, parts: int, paths: Sequence[str | Path], sizes: Sequence[
         del routes
         conn.send((grouped.latest, array("q", reader.id_hashes()).tobytes()))
         reader.forget_ids()  # the ids have been compared; their table is not needed for the work
-        go = conn.recv()
+        go = decided if decided is not None else conn.recv()
         if go is None:
             return
         result = work(grouped.by_child, go[0])
@@ -223,11 +223,14 @@ def _worker(part: int, parts: int, paths: Sequence[str | Path], sizes: Sequence[
 
 
 def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict[str, list[Event]], Any], W],
-                 decide: Callable[[dt.date | None], Any] = lambda latest: latest) -> PartsRun[W] | None:
+                 decide: Callable[[dt.date | None], Any] = lambda latest: latest, *,
+                 decided: tuple[Any] | None = None) -> PartsRun[W] | None:
     """Run ``work(by_child, decision)`` on ``workers`` parts of the input; ``None`` if the run must be serial.
 
     ``decide`` turns the latest event date of the whole input into the value every worker's ``work`` receives
-    (e.g. the as-of date); an exception it raises stops the workers and is raised here.
+    (e.g. the as-of date); an exception it raises stops the workers and is raised here. ``decided=(value,)`` gives
+    that value when it is known before the input is read (an as-of date given): each worker then starts its work as
+    soon as it has read its part, while the main process compares the ids, and is stopped if the run is to be serial.
     """
     import multiprocessing
 
@@ -237,14 +240,15 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     processes: list[Any] = []
     for part in range(workers):
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(part, workers, paths, sizes, work, theirs), daemon=True)
+        process = context.Process(target=_worker, args=(part, workers, paths, sizes, work, decided, theirs),
+                                  daemon=True)
         process.start()
         theirs.close()
         pipes.append(mine)
         processes.append(process)
     try:
         routed = [_receive(pipe) for pipe in pipes]
-        if _stop_if_failed(pipes, routed):
+        if _stop_if_failed(pipes, processes, routed, waiting=True):
             return None
         routes = gather_routes(sizes, [r[1] for r in routed])
         del routed
@@ -252,26 +256,22 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
             pipe.send(routes)
         del routes
         reports = [_receive(pipe) for pipe in pipes]
-        if _stop_if_failed(pipes, reports):  # e.g. a bad CSV header: the serial read says what is wrong
+        if _stop_if_failed(pipes, processes, reports, waiting=decided is None):  # e.g. a bad CSV header
             return None
-        clash = _shared_id(array("q", r[1]) for r in reports)
+        if _shared_id(array("q", r[1]) for r in reports):
+            _stop(pipes, processes, [True] * workers, waiting=decided is None)
+            return None
         latest = max((r[0] for r in reports if r[0] is not None), default=None)
         del reports
-        decision: Any = None
-        try:
-            if not clash:
-                decision = decide(latest)
-        except Exception:
+        if decided is None:
+            try:
+                decision = (decide(latest),)
+            except Exception:
+                _stop(pipes, processes, [True] * workers, waiting=True)
+                raise
             for pipe in pipes:
-                pipe.send(None)
-            raise
-        if clash:
-            for pipe in pipes:
-                pipe.send(None)
-            return None
-        for pipe in pipes:
-            pipe.send((decision,))
-        answers = [_receive(pipe) for pipe in pipes]
+                pipe.send(decision)
+        answers = _answers(pipes)
     finally:
         for pipe in pipes:
             pipe.close()
@@ -288,15 +288,40 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     return PartsRun([a[1] for a in answers], tuple(rejected), counts, latest, workers)
 
 
-def _stop_if_failed(pipes: Sequence[Connection], reports: Sequence[Any]) -> bool:
+def _answers(pipes: Sequence[Connection]) -> list[Any]:
+    """Every worker's answer, in worker order, each taken as soon as it is sent (a worker sending a large result
+    is not kept waiting for one that is still working)."""
+    from multiprocessing.connection import wait
+
+    answers: dict[int, Any] = {}
+    index = {id(pipe): n for n, pipe in enumerate(pipes)}
+    while len(answers) < len(pipes):
+        for ready in wait([pipe for n, pipe in enumerate(pipes) if n not in answers]):
+            n = index[id(ready)]
+            answers[n] = _receive(pipes[n])
+    return [answers[n] for n in range(len(pipes))]
+
+
+def _stop_if_failed(pipes: Sequence[Connection], processes: Sequence[Any], reports: Sequence[Any], *, waiting: bool
+                    ) -> bool:
     """Whether a worker failed (e.g. on a file it could not read: the serial read says why); if so, the others are
-    told to stop."""
-    if not any(r[0] == "failed" for r in reports):
+    stopped."""
+    failed = [r[0] == "failed" for r in reports]
+    if not any(failed):
         return False
-    for pipe, report in zip(pipes, reports, strict=True):
-        if report[0] != "failed":
-            pipe.send(None)
+    _stop(pipes, processes, [not f for f in failed], waiting=waiting)
     return True
+
+
+def _stop(pipes: Sequence[Connection], processes: Sequence[Any], which: Sequence[bool], *, waiting: bool) -> None:
+    """Stop the chosen workers: told to, when ``waiting`` for word from the main process, else ended (they are at
+    work on a run that is to be serial)."""
+    for pipe, process, chosen in zip(pipes, processes, which, strict=True):
+        if chosen:
+            if waiting:
+                pipe.send(None)
+            else:
+                process.terminate()
 
 
 def _shared_id(hashes: Iterable[array[int]]) -> bool:

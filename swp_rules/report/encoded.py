@@ -331,7 +331,8 @@ def encode_files(engine: Engine, paths: Sequence[str | Path], as_of: dt.date | N
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return part, usage.ru_utime + usage.ru_stime
 
-    run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest))
+    run = run_in_parts(paths, workers, work, lambda latest: as_of_or_latest(as_of, latest),
+                       decided=None if as_of is None else (as_of,))
     if run is None:
         return None
     tally = Tally()
