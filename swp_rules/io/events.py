@@ -121,14 +121,14 @@ def binary_lines(handle: IO[bytes], *, number: int = 0, limit: int | None = None
         else:
             chunk = handle.read(min(_CHUNK, limit)) if limit > 0 else b""
             limit -= len(chunk)
-        if first:
-            first = False
-            if chunk.startswith(_BOM):
-                chunk = chunk[len(_BOM):]
         if not chunk:
             if skipping or pending:
                 yield number + 1, None if skipping else pending
             return
+        if first:  # (after the test for the end: a first chunk that is only the mark is not the end)
+            first = False
+            if chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM):]
         lines = chunk.split(b"\n")
         tail = lines.pop()
         if lines:

@@ -181,9 +181,11 @@ def load_inputs(paths: Sequence[str | Path]) -> LoadedEvents:
     return LoadedEvents(events, tuple(reader.rejected), reader.counts)
 
 
-def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None) -> Grouped:
-    """Read files (or one worker's part of them) straight into per-child lists: one copy of each event."""
-    return _read(paths, part)[0]
+def read_grouped(paths: Sequence[str | Path], part: tuple[int, int] | None = None, routes: Routes | None = None
+                 ) -> Grouped:
+    """Read files (or one worker's part of them, found by its ``routes`` where given) straight into per-child
+    lists: one copy of each event."""
+    return _read(paths, part, routes)[0]
 
 
 def _read(paths: Sequence[str | Path], part: tuple[int, int] | None, routes: Routes | None = None
@@ -198,8 +200,8 @@ def _read(paths: Sequence[str | Path], part: tuple[int, int] | None, routes: Rou
     return Grouped(by_child, tuple(reader.rejected), reader.counts, latest), reader
 
 
-def _worker(part: int, parts: int, paths: Sequence[str | Path], sizes: Sequence[int | None],
-            work: Callable[[dict[str, list[Event]], Any], Any], decided: tuple[Any] | None, conn: Connection) -> None:
+def _worker(part: int, parts: int, conn: Connection, *, paths: Sequence[str | Path], sizes: Sequence[int | None],
+            work: Callable[[dict[str, list[Event]], Any], Any], decided: tuple[Any] | None) -> None:
     """Route this worker's ranges, wait for everyone's routes; read its part, report the latest date and the ids,
     wait for the go-ahead (unless ``decided``), work, send back."""
     try:
@@ -240,8 +242,8 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
     processes: list[Any] = []
     for part in range(workers):
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(part, workers, paths, sizes, work, decided, theirs),
-                                  daemon=True)
+        process = context.Process(target=_worker, args=(part, workers, theirs), daemon=True,
+                                  kwargs={"paths": paths, "sizes": sizes, "work": work, "decided": decided})
         process.start()
         theirs.close()
         pipes.append(mine)

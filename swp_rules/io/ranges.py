@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import compress
+from itertools import compress, pairwise
 from pathlib import Path
 from typing import IO, Final
 
@@ -99,5 +99,5 @@ def owned_lines(path: str | Path, size: int, part: int, routes: Sequence[Route]
     route (in range order): in file order, numbered as ``binary_lines`` numbers them."""
     with _open(Path(path)) as handle:
         cuts = boundaries(handle, size, len(routes))
-        for start, stop, found in zip(cuts[:-1], cuts[1:], routes, strict=True):
+        for (start, stop), found in zip(pairwise(cuts), routes, strict=True):
             yield from compress(range_lines(handle, start, stop, found.before), map(part.__eq__, found.owners))

@@ -61,7 +61,28 @@ def test_parallel_equals_serial(tmp_path: Path, keep: object) -> None:
 
 
 @needs_fork
-def test_an_id_reused_across_children_falls_back_to_the_serial_reading(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [2, 3, 7])
+@pytest.mark.parametrize("as_of", [AS_OF, None])
+def test_files_cut_in_ranges_give_the_serial_results(tmp_path: Path, jobs: int, as_of: dt.date | None) -> None:
+    """JSON Lines files cut into byte ranges (a byte order mark, CRLF line ends, blank lines, no final newline, a
+    child's lines on both sides of a cut, more workers than lines) evaluate as in one process."""
+    records = list(cohort(40))
+    text = "\r\n".join([json.dumps(r) for r in records[:30]] + list(MESSY) + [json.dumps(r) for r in records[30:]])
+    first = tmp_path / "a.jsonl"
+    first.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    tiny = _write(tmp_path / "b.jsonl", records[:1] + records[-1:])
+    serial = evaluate_files(Engine(), [first, tiny], as_of, jobs=1)
+    parallel = evaluate_files(Engine(), [first, tiny], as_of, jobs=jobs, parallel_from=0)
+    assert parallel.jobs == jobs
+    assert (parallel.evaluation, parallel.rejected, parallel.counts) == (serial.evaluation, serial.rejected,
+                                                                         serial.counts)
+    assert serial.counts.duplicates == 2 and serial.rejected
+
+
+@needs_fork
+@pytest.mark.parametrize("as_of", [AS_OF, None])  # the workers at work already (ended), or waiting (told to stop)
+def test_an_id_reused_across_children_falls_back_to_the_serial_reading(tmp_path: Path, as_of: dt.date | None
+                                                                       ) -> None:
     records = list(cohort(60))
     last = records[-1]
     home = line_owner(1, json.dumps(last).encode(), 2)
@@ -69,8 +90,8 @@ def test_an_id_reused_across_children_falls_back_to_the_serial_reading(tmp_path:
                  != home)
     clash = dict(last, child=other)  # same id, a child another worker reads: a serial read rejects the second
     path = _write(tmp_path / "a.jsonl", [*records, clash])
-    serial = evaluate_files(Engine(), [path], AS_OF, jobs=1)
-    parallel = evaluate_files(Engine(), [path], AS_OF, jobs=2, parallel_from=0)
+    serial = evaluate_files(Engine(), [path], as_of, jobs=1)
+    parallel = evaluate_files(Engine(), [path], as_of, jobs=2, parallel_from=0)
     assert parallel.jobs == 1
     assert parallel.rejected == serial.rejected
     assert [r.reason for r in serial.rejected] == [f"id reused with different content (first used at {path}:"
