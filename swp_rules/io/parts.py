@@ -203,19 +203,15 @@ def _read(paths: Sequence[str | Path], part: tuple[int, int] | None, routes: Rou
 def _worker(part: int, parts: int, conn: Connection, *, paths: Sequence[str | Path], sizes: Sequence[int | None],
             work: Callable[[dict[str, list[Event]], Any], Any], decided: tuple[Any] | None) -> None:
     """Route this worker's ranges, wait for everyone's routes; read its part, report the latest date and the ids,
-    wait for the go-ahead (unless ``decided``), work, send back."""
+    wait for the go-ahead (unless ``decided``), work, send back. A run that is to be serial ends its workers."""
     try:
         conn.send(("routed", route_inputs(paths, sizes, part, parts)))
         routes = conn.recv()
-        if routes is None:
-            return
         grouped, reader = _read(paths, (part, parts), routes)
         del routes
         conn.send((grouped.latest, array("q", reader.id_hashes()).tobytes()))
         reader.forget_ids()  # the ids have been compared; their table is not needed for the work
         go = decided if decided is not None else conn.recv()
-        if go is None:
-            return
         result = work(grouped.by_child, go[0])
         conn.send(("ok", result, list(zip(reader.rejection_sources, reader.rejected, strict=True)), reader.counts))
     except Exception as exc:  # reported by type only: the message could carry case data
@@ -248,9 +244,10 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
         theirs.close()
         pipes.append(mine)
         processes.append(process)
+    finished = False
     try:
         routed = [_receive(pipe) for pipe in pipes]
-        if _stop_if_failed(pipes, processes, routed, waiting=True):
+        if _failed(routed):  # e.g. a file that could not be read: the serial read says why
             return None
         routes = gather_routes(sizes, [r[1] for r in routed])
         del routed
@@ -258,23 +255,20 @@ def run_in_parts(paths: Sequence[str | Path], workers: int, work: Callable[[dict
             pipe.send(routes)
         del routes
         reports = [_receive(pipe) for pipe in pipes]
-        if _stop_if_failed(pipes, processes, reports, waiting=decided is None):  # e.g. a bad CSV header
-            return None
-        if _shared_id(array("q", r[1]) for r in reports):
-            _stop(pipes, processes, [True] * workers, waiting=decided is None)
+        if _failed(reports) or _shared_id(array("q", r[1]) for r in reports):  # e.g. a bad CSV header
             return None
         latest = max((r[0] for r in reports if r[0] is not None), default=None)
         del reports
         if decided is None:
-            try:
-                decision = (decide(latest),)
-            except Exception:
-                _stop(pipes, processes, [True] * workers, waiting=True)
-                raise
+            decision = (decide(latest),)
             for pipe in pipes:
                 pipe.send(decision)
         answers = _answers(pipes)
+        finished = True
     finally:
+        for process in processes:
+            if not finished:  # leaving early (the run is serial, or an error): the workers are ended
+                process.terminate()
         for pipe in pipes:
             pipe.close()
         for process in processes:
@@ -304,26 +298,9 @@ def _answers(pipes: Sequence[Connection]) -> list[Any]:
     return [answers[n] for n in range(len(pipes))]
 
 
-def _stop_if_failed(pipes: Sequence[Connection], processes: Sequence[Any], reports: Sequence[Any], *, waiting: bool
-                    ) -> bool:
-    """Whether a worker failed (e.g. on a file it could not read: the serial read says why); if so, the others are
-    stopped."""
-    failed = [r[0] == "failed" for r in reports]
-    if not any(failed):
-        return False
-    _stop(pipes, processes, [not f for f in failed], waiting=waiting)
-    return True
-
-
-def _stop(pipes: Sequence[Connection], processes: Sequence[Any], which: Sequence[bool], *, waiting: bool) -> None:
-    """Stop the chosen workers: told to, when ``waiting`` for word from the main process, else ended (they are at
-    work on a run that is to be serial)."""
-    for pipe, process, chosen in zip(pipes, processes, which, strict=True):
-        if chosen:
-            if waiting:
-                pipe.send(None)
-            else:
-                process.terminate()
+def _failed(reports: Sequence[Any]) -> bool:
+    """Whether a worker failed (reported by the type of the exception only)."""
+    return any(r[0] == "failed" for r in reports)
 
 
 def _shared_id(hashes: Iterable[array[int]]) -> bool:

@@ -80,7 +80,27 @@ def test_files_cut_in_ranges_give_the_serial_results(tmp_path: Path, jobs: int, 
 
 
 @needs_fork
-@pytest.mark.parametrize("as_of", [AS_OF, None])  # the workers at work already (ended), or waiting (told to stop)
+def test_a_worker_that_cannot_route_its_range_sends_the_run_back_to_the_serial_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from swp_rules.io import parts
+
+    def route(path: object, size: int, part: int, count: int) -> object:
+        if part == 1:
+            raise OSError("the disk went away")
+        return real(path, size, part, count)
+
+    real = parts.route
+    monkeypatch.setattr(parts, "route", route)  # the workers are forked: they see it too
+    path = _write(tmp_path / "a.jsonl", list(cohort(30)), MESSY)
+    serial = evaluate_files(Engine(), [path], AS_OF, jobs=1)
+    parallel = evaluate_files(Engine(), [path], AS_OF, jobs=2, parallel_from=0)
+    assert parallel.jobs == 1
+    assert (parallel.evaluation, parallel.rejected, parallel.counts) == (serial.evaluation, serial.rejected,
+                                                                         serial.counts)
+
+
+@needs_fork
+@pytest.mark.parametrize("as_of", [AS_OF, None])  # the workers at work already, or waiting for the go-ahead
 def test_an_id_reused_across_children_falls_back_to_the_serial_reading(tmp_path: Path, as_of: dt.date | None
                                                                        ) -> None:
     records = list(cohort(60))
