@@ -105,6 +105,9 @@ def _years_in_placement(placement: Placement, day: dt.date) -> int:
     return years
 
 
+#: The placement's flags a rule may read (``long_term: true`` in its record).
+_FLAGS: Final = ("long_term", "emergency", "child_agrees_fewer_visits", "temporary_approval", "before_assessment")
+
 READERS: Final[Mapping[str, FactReader]] = {
     "age": _age,
     "looked_after": _looked_after,
@@ -120,11 +123,19 @@ READERS: Final[Mapping[str, FactReader]] = {
     "temporary": _of_code(codes.TEMPORARY_PLACEMENT),
     "adoption": _of_code(codes.ADOPTION_PLACEMENT),
     "placed_with_parents": _of_code(frozenset({"P1"})),
-    **{name: _flag(name) for name in ("long_term", "emergency", "child_agrees_fewer_visits",
-                                                     "temporary_approval", "before_assessment")},
+    **{name: _flag(name) for name in _FLAGS},
     "days_in_placement": _of_placement(lambda p, day: (day - p.start).days),
     "years_in_placement": _of_placement(_years_in_placement),
 }
+
+
+#: The facts of the placement alone: the same on any day, given the period of care and the placement (a question
+#: that is given its placement reads them once for that placement: ``swp_rules.engine.plan``).
+OF_PLACEMENT: Final = frozenset({"placement", "foster", "temporary", "adoption", "placed_with_parents",
+                                 *_FLAGS})
+#: The facts read from the placement (``None`` without one): a question not given its placement finds the one in
+#: force on the day it reads them; for the others it need not.
+NEED_PLACEMENT: Final = OF_PLACEMENT | {"days_in_placement", "years_in_placement"}
 
 
 def reader(name: str) -> FactReader:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from swp_rules import calendar
-from swp_rules.engine.facts import FactReader, reader
+from swp_rules.engine.facts import NEED_PLACEMENT, OF_PLACEMENT, FactReader, reader
 from swp_rules.engine.matcher import Matcher
 from swp_rules.engine.results import Due
 from swp_rules.engine.rulebook import RuleBook
@@ -48,15 +48,17 @@ def due_day(due: Due) -> dt.date:
 class Readings:
     """The readers of some facts, in order."""
 
-    __slots__ = ("readers",)
+    __slots__ = ("finds", "readers")
 
     def __init__(self, names: Sequence[str]) -> None:
         self.readers: tuple[FactReader, ...] = tuple(reader(name) for name in names)
+        #: Whether any of them reads the placement (found on the day when none is given).
+        self.finds = any(name in NEED_PLACEMENT for name in names)
 
     def values(self, timeline: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
                eligible_on: dt.date | None) -> tuple[Any, ...]:
         """The facts' values on ``day`` (within ``period``, and its placement that day when none is given)."""
-        if placement is None and period is not None:
+        if placement is None and period is not None and self.finds:
             placement = period.placement_on(day)
         readers = self.readers
         if len(readers) == 1:  # most conditions read one fact ("not short_breaks", "age >= 16")
@@ -79,6 +81,76 @@ class Question(Readings):
         return self._ask(self.condition, self.values(timeline, day, period, placement, eligible_on))
 
 
+#: A step of a deadline choice: the deadline's index, its question (``None``: no ``when``, it applies) and the
+#: moment its facts are read (``None``: the clock's day; else the index of a deadline whose due date it is).
+_Step = tuple[int, "Question | None", "int | None"]
+
+
+class _Layout:
+    """Where a choice's key holds the values of the facts its questions read, when the placement is given
+    (``given``: the placement's own facts, read once per placement, then the others per moment) or is found on each
+    moment's day; and the deadline it remembers for each key."""
+
+    __slots__ = ("_last", "chosen", "fixed", "moments", "where")
+
+    def __init__(self, steps: Sequence[_Step], dues: Sequence[DueCounter], *, given: bool) -> None:
+        fixed: list[str] = []
+        moments: dict[int | None, list[str]] = {}
+        for _, question, moment in steps:
+            if question is None:
+                continue
+            for name in question.condition.names:
+                names = fixed if given and name in OF_PLACEMENT else moments.setdefault(moment, [])
+                if name not in names:
+                    names.append(name)
+        self.fixed = Readings(fixed) if fixed else None
+        #: Each moment: how its day is reached (``None``: the clock's day) and the readers of its facts.
+        self.moments = tuple((None if m is None else dues[m], Readings(names)) for m, names in moments.items())
+        # each question's values: positions in the key's values laid out flat (the placement's facts first)
+        flat: list[tuple[str | int | None, str]] = [("placement", name) for name in fixed]
+        flat += [(m, n) for m, names in moments.items() for n in names]
+        self.where: dict[int, tuple[int, ...]] = {
+            at: tuple(flat.index(("placement" if n in fixed else moment, n)) for n in question.condition.names)
+            for at, question, moment in steps if question is not None}
+        self.chosen: dict[tuple[Any, ...], int] = {}
+        #: The placement (and period) whose own facts were read last, and their values.
+        self._last: tuple[Placement | None, Period | None, tuple[Any, ...]] = (None, None, ())
+
+    def key(self, timeline: Timeline, day: dt.date, instant: dt.datetime | None, period: Period | None,
+            placement: Placement | None, eligible_on: dt.date | None) -> tuple[Any, ...]:
+        """The values of the facts the questions read, for a clock started on ``day`` (at ``instant``): the
+        placement's own facts as one tuple, then each moment's in turn."""
+        values: list[Any] = []
+        if self.fixed is not None:
+            last = self._last
+            if last[0] is not placement or last[1] is not period:
+                last = self._last = (placement, period,
+                                     self.fixed.values(timeline, day, period, placement, eligible_on))
+            values.append(last[2])
+        for due, readings in self.moments:
+            when = day if due is None else due_day(due(day, instant))
+            where = placement
+            if where is None and period is not None and readings.finds:
+                where = period.placement_on(when)
+            for read in readings.readers:
+                values.append(read(timeline, when, period, where, eligible_on))
+        return tuple(values)
+
+    def flat(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The key's values in one row (``where`` indexes it)."""
+        return (*key[0], *key[1:]) if self.fixed is not None else key
+
+
+def _moment(rule: DutyRule, at: int) -> int:
+    """The moment a deadline's facts are read on the day it falls due: the first deadline that falls due the
+    same day (a week and seven days alike)."""
+    def count(deadline: Deadline) -> tuple[str, int]:
+        return ("days", 7 * deadline.amount) if deadline.unit == "weeks" else (deadline.unit, deadline.amount)
+
+    mine = count(rule.deadlines[at])
+    return next(k for k, d in enumerate(rule.deadlines) if count(d) == mine)
+
+
 class DeadlineChoice:
     """Which of a rule's deadlines applies to a clock: the first whose ``when`` holds, else the last."""
 
@@ -92,51 +164,40 @@ class DeadlineChoice:
         self.fixed = rule.deadlines[0].when is None
         self._ask = matcher.holds_values
         self._remember = matcher.remembers
-        # each deadline looked at: its question, the moment its facts are read, where its values are in that
-        # moment's values; a moment is the clock's day (None) or the due date of a deadline (its index)
-        moments: dict[int | None, list[str]] = {}
-        self._steps: list[tuple[int, Question | None, int | None, list[int]]] = []
+        # each deadline looked at: its question and the moment its facts are read, the clock's day (None) or the
+        # day a deadline falls due (the index of the first deadline due that day)
+        self._steps: list[_Step] = []
         for at in considered:
             deadline = rule.deadlines[at]
             if deadline.when is None:
-                self._steps.append((at, None, None, []))
+                self._steps.append((at, None, None))
                 continue
-            moment = at if (deadline.conditions_at or rule.conditions_at) == "due_date" else None
-            names = moments.setdefault(moment, [])
-            for name in deadline.when.names:
-                if name not in names:
-                    names.append(name)
-            self._steps.append((at, Question(deadline.when, matcher), moment, []))
-        self._moments = [(moment, Readings(names)) for moment, names in moments.items()]
-        order = [moment for moment, _ in self._moments]
-        for _, question, moment, where in self._steps:
-            if question is not None:
-                names = moments[moment]
-                where.extend([order.index(moment), *(names.index(n) for n in question.condition.names)])
+            moment = _moment(rule, at) if (deadline.conditions_at or rule.conditions_at) == "due_date" else None
+            self._steps.append((at, Question(deadline.when, matcher), moment))
         self._dues = dues
-        self._chosen: dict[tuple[tuple[Any, ...], ...], int] = {}
+        self._given = _Layout(self._steps, dues, given=True)
+        self._found = _Layout(self._steps, dues, given=False)
 
     def choose(self, timeline: Timeline, clock: tuple[dt.date, dt.datetime | None], period: Period | None,
                placement: Placement | None, eligible_on: dt.date | None) -> int:
         """The index of the deadline that applies to a clock started on ``clock`` (its day and instant)."""
         if self.fixed:
             return 0
-        day, instant = clock
         if not self._remember:
             return self._walk(timeline, clock, period, placement, eligible_on)
-        key = tuple([readings.values(timeline, day if moment is None else due_day(self._dues[moment](day, instant)),
-                                     period, placement, eligible_on) for moment, readings in self._moments])
-        found = self._chosen.get(key)
+        layout = self._found if placement is None and period is not None else self._given
+        key = layout.key(timeline, clock[0], clock[1], period, placement, eligible_on)
+        found = layout.chosen.get(key)
         if found is None:
-            found = self._chosen[key] = self._decide(key)
+            found = layout.chosen[key] = self._decide(layout, key)
         return found
 
-    def _decide(self, key: tuple[tuple[Any, ...], ...]) -> int:
-        for at, question, _, where in self._steps:
+    def _decide(self, layout: _Layout, key: tuple[Any, ...]) -> int:
+        values = layout.flat(key)
+        for at, question, _ in self._steps:
             if question is None:
                 return at
-            values = key[where[0]]
-            if self._ask(question.condition, tuple([values[i] for i in where[1:]])):
+            if self._ask(question.condition, tuple([values[i] for i in layout.where[at]])):
                 return at
         return self.last
 
@@ -144,7 +205,7 @@ class DeadlineChoice:
               placement: Placement | None, eligible_on: dt.date | None) -> int:
         """Each question asked in turn (for a matcher that remembers nothing)."""
         day, instant = clock
-        for at, question, moment, _ in self._steps:
+        for at, question, moment in self._steps:
             if question is None:
                 return at
             when = day if moment is None else due_day(self._dues[moment](day, instant))
