@@ -10,7 +10,7 @@ before the due date. Everything is in event time: only events on or before ``as_
 
 One chain, step by step (``_Run.chain``): the first clock (``_first_clock``); for each rule of the chain, whether it
 is owed at all (``_bounded``: its ``until_age``; ``_applies``: its conditions), the obligation settled and recorded
-(``_obligation``), and the next rule with its clock restarted from the discharging event (``_next``).
+(``_obligation``), and the next rule with its clock restarted from the discharging event.
 
 The rules are followed as plans compiled once per rule book (``swp_rules.engine.plan``). Most obligations are met
 and, in a run that reports only breaches and open duties, not written: for those no outcome, record or explanation
@@ -191,17 +191,29 @@ class _Run:
             return False
         if plan.rule.exempt_within is not None and self._exempt(plan, clock, occurrence):
             return True  # done within the time before the clock started: nothing is owed (reg 7)
-        current, produced = plan, False
-        while True:
-            bounded = self._bounded(current, clock)
-            if bounded is None or (current.applies is not None and not self._applies(current, bounded, occurrence)):
+        current: RulePlan | None = plan
+        produced, bounded_by = False, None
+        while current is not None:
+            if current is bounded_by:  # a recurring duty's restarted clock keeps the birthday its rule runs until
+                if clock.until is not None and clock.day >= clock.until:
+                    return produced
+            else:
+                bounded = self._bounded(current, clock)
+                if bounded is None:
+                    return produced
+                clock, bounded_by = bounded, current
+            if current.applies is not None and not self._applies(current, clock, occurrence):
                 return produced
-            found = self._obligation(current, bounded, occurrence)
+            found = self._obligation(current, clock, occurrence)
             produced = True
-            step = self._next(current, bounded, found)
-            if step is None:
+            if found is None or current.next_id is None:
                 return produced
-            current, clock = step
+            index, done, _ = found
+            nxt = self.plans.version(current.next_id, done.date)
+            if nxt is not None:  # its clock restarted from the event that discharged the rule
+                clock = clock.restarted(event=done, index=index, label=_the_last(done.type), hours=current.hours)
+            current = nxt
+        return produced
 
     def _first_clock(self, plan: RulePlan, occurrence: Occurrence, label: str | None) -> Clock | None:
         """The clock ``occurrence`` starts for ``plan``'s rule: its day (the start of the period of care when the rule
@@ -228,11 +240,11 @@ class _Run:
             window_from = since_last_care(self.timeline, period) if rule.accept_before else period.index + 1
         if rule.accept_since == "previous_trigger":
             window_from = self._since_previous(plan, occurrence)
-        clock = Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end)
         adult = self.timeline.adult_from
-        if scope in ("period", "placement") and adult is not None:
-            clock = clock.bounded(adult, ADULT_AGE)  # owed to a looked-after child: only while a child
-        return clock
+        if scope in ("period", "placement") and adult is not None:  # owed to a looked-after child: only while a child
+            return Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end,
+                         adult, ADULT_AGE)
+        return Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end)
 
     def _since_previous(self, plan: RulePlan, occurrence: Occurrence) -> int:
         """The first event that may discharge a duty owed "before each" triggering event (SI 2010/2571 reg 8(2): a
@@ -337,30 +349,18 @@ class _Run:
                     return True
         return False
 
-    def _next(self, plan: RulePlan, clock: Clock, found: Found | None) -> tuple[RulePlan, Clock] | None:
-        """The next rule of the chain (the same one for a recurring duty, ``then`` for a sequence) with its clock
-        restarted from the event that discharged the rule; ``None`` when the chain stops there."""
-        if found is None or plan.next_id is None:
-            return None
-        index, done, _ = found
-        nxt = self.plans.version(plan.next_id, done.date)
-        if nxt is None:
-            return None
-        return nxt, clock.restarted(event=done, index=index, label=_the_last(done.type), hours=plan.hours)
-
     def _discharge(self, plan: RulePlan, clock: Clock, occurrence: Occurrence, *, keep: bool = True
                    ) -> Found | None:
         """The first event from the clock's window, and not after its scope ended, that discharges the rule; an
         event done in advance (``accept_before``) discharges only one obligation of the rule (``keep=False``: look
         without using it up)."""
-        rule = plan.rule
-        timeline = self.timeline
-        events = timeline.events
-        used = self.used.setdefault(rule.id, set()) if rule.accept_before else None
+        positions_of = self.timeline.positions
+        events = self.timeline.events
+        used = self.used.setdefault(plan.rule.id, set()) if plan.rule.accept_before else None
         window_from, scope_end, until = clock.window_from, clock.scope_end, clock.until
         best: Found | None = None
-        for discharge in rule.discharged_by:
-            positions = timeline.positions.get(discharge.event)
+        for event_type, discharge, checked in plan.discharges:
+            positions = positions_of.get(event_type)
             if not positions:
                 continue
             for at in range(bisect.bisect_left(positions, window_from), len(positions)):
@@ -373,8 +373,7 @@ class _Run:
                     break  # no longer counts (``Clock.counts``)
                 if used is not None and index in used:
                     continue
-                if (discharge.when is not None or discharge.refers_to is not None) and not self._fits(
-                        discharge, event, occurrence):
+                if checked and not self._fits(discharge, event, occurrence):
                     continue
                 best = (index, event, discharge)
                 break

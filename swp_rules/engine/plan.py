@@ -221,6 +221,7 @@ class RulePlan:
         "applies",
         "choice",
         "describes",
+        "discharges",
         "dues",
         "hours",
         "next_id",
@@ -237,6 +238,9 @@ class RulePlan:
         self.dues = tuple(due_counter(d) for d in rule.deadlines)
         self.describes = tuple(d.describe() for d in rule.deadlines)
         self.choice = DeadlineChoice(rule, matcher, self.dues)
+        #: What discharges the rule: each event type, its discharge, and whether the event must be looked at (its
+        #: ``when`` or ``refers_to``).
+        self.discharges = tuple((d.event, d, d.when is not None or d.refers_to is not None) for d in rule.discharged_by)
         self.relaxations = tuple(r for ruleset in book.rulesets for r in ruleset.relaxations if rule.id in r.rules)
         self.next_id = rule.id if rule.recurs else rule.then
         self.hours = rule.deadlines[0].unit == "hours"
