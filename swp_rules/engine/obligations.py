@@ -9,7 +9,7 @@ With no discharging event the obligation is *open* while it is not yet due,
 before the due date. Everything is in event time: only events on or before ``as_of`` exist.
 
 One chain, step by step (``_Run.chain``): the first clock (``_first_clock``); for each rule of the chain, whether it
-is owed at all (``_bounded``: its ``until_age``; ``_applies``: its conditions), the obligation settled and recorded
+is owed at all (``_bounded``: its ``until_age``; its ``applies`` conditions), the obligation settled and recorded
 (``_obligation``), and the next rule with its clock restarted from the discharging event.
 
 The rules are followed as plans compiled once per rule book (``swp_rules.engine.plan``). Most obligations are met
@@ -202,7 +202,9 @@ class _Run:
                 if bounded is None:
                     return produced
                 clock, bounded_by = bounded, current
-            if current.applies is not None and not self._applies(current, clock, occurrence):
+            applies = current.applies  # its conditions, on the day its clock starts
+            if applies is not None and not applies.holds(self.timeline, clock.day, occurrence.period,
+                                                         occurrence.placement, self.eligible_on):
                 return produced
             found = self._obligation(current, clock, occurrence)
             produced = True
@@ -270,12 +272,6 @@ class _Run:
             birthday = self._birthdays[age] = calendar.birthday(dob, age)
         bounded = clock.bounded(birthday, age)
         return None if bounded.until is not None and clock.day >= bounded.until else bounded
-
-    def _applies(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> bool:
-        """Whether the rule's ``applies`` condition holds on the day its clock starts."""
-        applies = plan.applies
-        return applies is None or applies.holds(self.timeline, clock.day, occurrence.period, occurrence.placement,
-                                                self.eligible_on)
 
     def _obligation(self, plan: RulePlan, clock: Clock, occurrence: Occurrence) -> Found | None:
         """Settle one obligation: its deadline, its due date, the event that discharged it; record it (unless only

@@ -61,24 +61,37 @@ class Readings:
         if placement is None and period is not None and self.finds:
             placement = period.placement_on(day)
         readers = self.readers
-        if len(readers) == 1:  # most conditions read one fact ("not short_breaks", "age >= 16")
+        if len(readers) == 1:  # most conditions read one fact or two ("not short_breaks", "age >= 16")
             return (readers[0](timeline, day, period, placement, eligible_on),)
+        if len(readers) == 2:
+            first, second = readers
+            return (first(timeline, day, period, placement, eligible_on),
+                    second(timeline, day, period, placement, eligible_on))
         return tuple([read(timeline, day, period, placement, eligible_on) for read in readers])
 
 
 class Question(Readings):
     """A condition and the readers of the facts it names, in the order of its names."""
 
-    __slots__ = ("_ask", "condition")
+    __slots__ = ("_answers", "_ask", "condition")
 
     def __init__(self, condition: Condition, matcher: Matcher) -> None:
         super().__init__(condition.names)
         self.condition = condition
         self._ask = matcher.holds_values
+        #: The matcher's answer for each combination of values, when it remembers its answers too.
+        self._answers: dict[tuple[Any, ...], bool] | None = {} if matcher.remembers else None
 
     def holds(self, timeline: Timeline, day: dt.date, period: Period | None, placement: Placement | None,
               eligible_on: dt.date | None) -> bool:
-        return self._ask(self.condition, self.values(timeline, day, period, placement, eligible_on))
+        values = self.values(timeline, day, period, placement, eligible_on)
+        answers = self._answers
+        if answers is None:
+            return self._ask(self.condition, values)
+        found = answers.get(values)
+        if found is None:
+            found = answers[values] = self._ask(self.condition, values)
+        return found
 
 
 #: A step of a deadline choice: the deadline's index, its question (``None``: no ``when``, it applies) and the
