@@ -16,6 +16,7 @@ included; ``tests/io/test_text.py`` compares the two): ``Mon 6 Jun 2011``, ``Jun
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Final
@@ -77,6 +78,7 @@ def percent_text(value: Fraction | Decimal | None, places: int = 1, missing: str
     return f"{rounded_text(Fraction(value) * 100, places)}%"
 
 
+@functools.lru_cache(maxsize=4096)  # every duty record's explanation writes two or three, mostly the same few hundred
 def long_date(day: dt.date) -> str:
     """``Mon 6 Jun 2011``: a date as an explanation writes it.
 

@@ -101,8 +101,9 @@ def met_by(event: Event, discharge: Discharge) -> str:
 
 
 def explain(rule: DutyRule, deadline: Deadline, label: str, outcome: Outcome, *, as_of: dt.date,
-            citation: str) -> str:
-    """The explanation of one duty record: ``label`` names what started its clock."""
+            citation: str, described: str | None = None) -> str:
+    """The explanation of one duty record: ``label`` names what started its clock (``described``: the deadline's
+    ``describe()``, when the caller has it)."""
     clock_start, due, status = outcome.clock_start, outcome.due, outcome.status
     met, days_late, ended, reason = outcome.met, outcome.days_late, outcome.ended, outcome.reason
     if outcome.due_words is not None:
@@ -110,7 +111,7 @@ def explain(rule: DutyRule, deadline: Deadline, label: str, outcome: Outcome, *,
     elif deadline.amount == 0:
         window = f"by the day {label} ({when_text(clock_start)})"
     else:
-        window = f"within {deadline.describe()} after {label} ({when_text(clock_start)})"
+        window = f"within {described or deadline.describe()} after {label} ({when_text(clock_start)})"
     if outcome.relaxed is not None:  # "6 weeks after the last visit (…) was …, but from … to … SI 2020/445 …"
         window = f"{window.removeprefix('within ')} {outcome.relaxed}"
     head = f"{rule.title}: due by {when_text(due)}, {window}, {authority(rule, citation)}"

@@ -242,11 +242,11 @@ class _Run:
             window_from = since_last_care(self.timeline, period) if rule.accept_before else period.index + 1
         if rule.accept_since == "previous_trigger":
             window_from = self._since_previous(plan, occurrence)
+        text = plan.label if label is None and plan.label is not None else clock_label(rule, event, label)
         adult = self.timeline.adult_from
         if scope in ("period", "placement") and adult is not None:  # owed to a looked-after child: only while a child
-            return Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end,
-                         adult, ADULT_AGE)
-        return Clock(day, instant, clock_label(rule, event, label), occurrence.evidence, window_from, scope_end)
+            return Clock(day, instant, text, occurrence.evidence, window_from, scope_end, adult, ADULT_AGE)
+        return Clock(day, instant, text, occurrence.evidence, window_from, scope_end)
 
     def _since_previous(self, plan: RulePlan, occurrence: Occurrence) -> int:
         """The first event that may discharge a duty owed "before each" triggering event (SI 2010/2571 reg 8(2): a
@@ -392,8 +392,8 @@ class _Run:
         citation = deadline.citation or rule.citation
         by = outcome.by
         evidence = (*clock.evidence, by[0].id) if by is not None else clock.evidence
-        explanation = explain(rule, deadline, clock.label, outcome, as_of=self.as_of,
-                              citation=citation) if self.explained else ""
+        explanation = explain(rule, deadline, clock.label, outcome, as_of=self.as_of, citation=citation,
+                              described=plan.describes[at]) if self.explained else ""
         return DutyRecord(
             child=self.timeline.child, rule=rule.id, title=rule.title, citation=citation, status=outcome.status,
             clock_start=outcome.clock_start, clock=clock.label, deadline=plan.describes[at], due=outcome.due,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from swp_rules import calendar
+from swp_rules.engine.explanations import clock_label
 from swp_rules.engine.facts import NEED_PLACEMENT, OF_PLACEMENT, FactReader, reader
 from swp_rules.engine.matcher import Matcher
 from swp_rules.engine.results import Due
@@ -237,6 +238,7 @@ class RulePlan:
         "discharges",
         "dues",
         "hours",
+        "label",
         "next_id",
         "relaxations",
         "rule",
@@ -256,6 +258,8 @@ class RulePlan:
         self.discharges = tuple((d.event, d, d.when is not None or d.refers_to is not None) for d in rule.discharged_by)
         self.relaxations = tuple(r for ruleset in book.rulesets for r in ruleset.relaxations if rule.id in r.rules)
         self.next_id = rule.id if rule.recurs else rule.then
+        #: What starts the rule's first clock, in words, when that does not depend on the event (``clock_label``).
+        self.label = clock_label(rule, None) if rule.trigger.kind != "event" or rule.clock_text else None
         self.hours = rule.deadlines[0].unit == "hours"
         self.since, self.until = rule.in_force_from, rule.in_force_to
         #: The index of the rule's trigger among the book's (``Plans.triggers``).
