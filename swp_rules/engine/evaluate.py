@@ -79,7 +79,7 @@ class Engine:
 
         A record that declares a structural problem (``timeline.RECORD_PROBLEM``) gives no records, only its note:
         its timeliness cannot be evaluated, so nothing is reported as breached (docs/ssda903.md, structural checks)."""
-        timeline = Timeline.build(child, (e for e in events if e.date <= as_of))
+        timeline = Timeline.build(child, [e for e in events if e.date <= as_of])
         if timeline.problems:
             return [], timeline
         return self._child.records(timeline, as_of, reported_only=reported_only, applied=applied,

@@ -99,8 +99,13 @@ def _flag(name: str) -> FactReader:
 
 
 def _years_in_placement(placement: Placement, day: dt.date) -> int:
-    years = max(0, day.year - placement.start.year)
-    while years > 0 and calendar.add_months(placement.start, 12 * years) > day:
+    start = placement.start
+    years = day.year - start.year
+    if years <= 0:
+        return 0
+    if start.month != 2 or start.day != 29:  # the anniversary this year is the same day of the same month
+        return years - 1 if (start.month, start.day) > (day.month, day.day) else years
+    while years > 0 and calendar.add_months(start, 12 * years) > day:  # 29 February: the 28th in a common year
         years -= 1
     return years
 

@@ -118,8 +118,10 @@ class _Layout:
                 if name not in names:
                     names.append(name)
         self.fixed = Readings(fixed) if fixed else None
-        #: Each moment: how its day is reached (``None``: the clock's day) and the readers of its facts.
-        self.moments = tuple((None if m is None else dues[m], Readings(names)) for m, names in moments.items())
+        #: Each moment: how its day is reached (``None``: the clock's day), whether a fact it reads needs the
+        #: placement, and the readers of its facts.
+        read = {m: Readings(names) for m, names in moments.items()}
+        self.moments = tuple((None if m is None else dues[m], r.finds, r.readers) for m, r in read.items())
         # each question's values: positions in the key's values laid out flat (the placement's facts first)
         flat: list[tuple[str | int | None, str]] = [("placement", name) for name in fixed]
         flat += [(m, n) for m, names in moments.items() for n in names]
@@ -141,12 +143,16 @@ class _Layout:
                 last = self._last = (placement, period,
                                      self.fixed.values(timeline, day, period, placement, eligible_on))
             values.append(last[2])
-        for due, readings in self.moments:
-            when = day if due is None else due_day(due(day, instant))
+        for due, finds, readers in self.moments:
+            when = day
+            if due is not None:
+                when = due(day, instant)
+                if isinstance(when, dt.datetime):
+                    when = when.date()
             where = placement
-            if where is None and period is not None and readings.finds:
+            if finds and where is None and period is not None:
                 where = period.placement_on(when)
-            for read in readings.readers:
+            for read in readers:
                 values.append(read(timeline, when, period, where, eligible_on))
         return tuple(values)
 
