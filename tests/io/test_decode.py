@@ -159,3 +159,13 @@ def test_equal_fields_hash_alike_whatever_their_order_or_mapping(record: dict[st
     items = list(fast.fields.items())
     rng.shuffle(items)
     assert fields_hash(fast.fields) == fields_hash(dict(items)) == fields_hash(MappingProxyType(dict(items)))
+
+
+@given(st.sampled_from(["id", "child", "worker"]), st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2000\u2028\u3000",
+                                                             min_size=1, max_size=4))
+def test_blank_text_is_left_to_the_model_which_refuses_it(name: str, blank: str) -> None:
+    """Blankness is checked in Python, with the whitespace ``str.strip`` removes (as the model does)."""
+    record = {"id": "v1", "child": "C1", "type": "visit", "date": "2011-06-06", "worker": "W1", name: blank}
+    line = _line(record)
+    assert decode_event(line) is None
+    assert isinstance(_read_line(line, "t.jsonl", 1), Rejection)
