@@ -1,12 +1,15 @@
 """SSDA903 benchmark: a council's monthly run on the public return (2,675 children, 34,355 events), against the DfE's
 own validator on the same return.
 
-    python bench/bench_import_903.py [--fixture DIR] [--runs N] [--dfe-seconds S]
+    python bench/bench_import_903.py [--fixture DIR] [--runs N] [--dfe-seconds S | --dfe-python PYTHON]
 
 Prints, for the Python API in one process, the seconds of each step; then the CPU seconds (user + system, start-up
 included: the machine is shared) of each command in its own process, medians of ``--runs`` runs taken in turn:
 ``swp-rules check RETURN_DIR``, ``swp-rules indicators RETURN_DIR`` and ``swp-rules import-903``; and the pipeline's
-figure (``check`` + ``indicators`` on the return folder) beside the DfE validator's (docs/scale.md).
+figure (``check`` + ``indicators`` on the return folder) beside the DfE validator's: its recorded figure
+(docs/scale.md), or, with ``--dfe-python``, the Python of an environment where the DfE's validator is installed
+(``pip install csc-validator-be-903 pytest``), which is then run on the same return in turn with the commands
+(``PYTHON -m lac_validator run-offline RETURN_DIR``) and its median taken.
 """
 
 from __future__ import annotations
@@ -70,11 +73,11 @@ def _cpu_of(command: list[str]) -> tuple[float, int]:
     before = cpu_seconds(children=True)
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     if done.returncode not in (0, 1):
-        raise SystemExit(f"{command[3]} failed (exit {done.returncode}): {done.stderr[-400:]}")
+        raise SystemExit(f"{' '.join(command[1:4])} failed (exit {done.returncode}): {done.stderr[-400:]}")
     return cpu_seconds(children=True) - before, done.returncode
 
 
-def _cli(fixture: Path, out: Path, runs: int, dfe_seconds: float) -> float:
+def _cli(fixture: Path, out: Path, runs: int, dfe_seconds: float, dfe_python: Path | None) -> float:
     """The commands a council runs, each in its own process (start-up included), ``runs`` times in turn: the
     median CPU seconds of each, and of the one-command pipeline (``check`` and ``indicators`` on the folder)."""
     exe = [sys.executable, "-m", "swp_rules"]
@@ -84,6 +87,8 @@ def _cli(fixture: Path, out: Path, runs: int, dfe_seconds: float) -> float:
                                    "-o", str(out / "indicators.json")]),
         ("import-903", [*exe, "import-903", str(fixture), "-o", str(out / "events.jsonl"), "--format", "json"]),
     ]
+    if dfe_python is not None:
+        steps.append(("the DfE validator", [str(dfe_python), "-m", "lac_validator", "run-offline", str(fixture)]))
     seconds: dict[str, list[float]] = {name: [] for name, _ in steps}
     codes: dict[str, int] = {}
     _cpu_of(steps[0][1])  # a first run writes the byte-code and the ruleset cache: not measured
@@ -95,6 +100,8 @@ def _cli(fixture: Path, out: Path, runs: int, dfe_seconds: float) -> float:
         print(f"  {name:22}  {statistics.median(seconds[name]):6.2f} s CPU  exit {codes[name]}  "
               f"(median of {runs}: {', '.join(f'{s:.2f}' for s in sorted(seconds[name]))})")
     pipeline = statistics.median(seconds["check RETURN_DIR"]) + statistics.median(seconds["indicators RETURN_DIR"])
+    if dfe_python is not None:
+        dfe_seconds = statistics.median(seconds["the DfE validator"])
     print(f"  SSDA903 pipeline (check + indicators on the return folder): {pipeline:.2f} s CPU; the DfE validator "
           f"{dfe_seconds:.1f} s: {dfe_seconds / pipeline:.1f}x faster (goal: 20x)")
     return pipeline
@@ -106,6 +113,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of each command (the median is printed)")
     parser.add_argument("--dfe-seconds", type=float, default=DFE_VALIDATOR_SECONDS,
                         help="CPU seconds of the DfE validator on the same return (docs/scale.md)")
+    parser.add_argument("--dfe-python", type=Path,
+                        help="the Python of an environment with csc-validator-be-903: run the validator in turn")
     args = parser.parse_args()
     if args.fixture is None or not args.fixture.is_dir():
         raise SystemExit("the public SSDA903 fixture was not found; pass --fixture DIR")
@@ -116,7 +125,7 @@ def main() -> None:
         _api(args.fixture, out)
         print(machine_line())
         print("Commands, one process each (CPU seconds, start-up included):")
-        _cli(args.fixture, Path(tmp), args.runs, args.dfe_seconds)
+        _cli(args.fixture, Path(tmp), args.runs, args.dfe_seconds, args.dfe_python)
 
 
 if __name__ == "__main__":
