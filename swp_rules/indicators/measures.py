@@ -7,6 +7,7 @@ age, a duration or a code list of its own (those are in ``rulesets/outcomes/*.ya
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -184,6 +185,11 @@ def _worker_changes(measure: Measure, timeline: Timeline, start: dt.date, end: d
 
 def rule_selected(rule: str, prefixes: Sequence[str]) -> bool:
     """A duty rule id is selected by an exact id or by a prefix ending in ``.`` (``review.``)."""
+    return _selected(rule, tuple(prefixes))
+
+
+@functools.lru_cache(maxsize=4096)  # a few dozen rules, a few selections: asked for every record in every window
+def _selected(rule: str, prefixes: tuple[str, ...]) -> bool:
     return any(rule.startswith(p) if p.endswith(".") else rule == p for p in prefixes)
 
 
