@@ -2,10 +2,10 @@
 
 Each event type of ``swp_rules.model.EVENT_TYPES`` becomes a msgspec ``Struct`` (a tagged union on ``type``) whose
 field types carry the checks of ``Event.from_dict``: code lists and choices as literals, booleans, the score's
-bounds, non-empty strings (blank ones are refused in Python, ``str.isspace``). A line that decodes is a valid event; a line that does not (bad JSON, an invalid value, an
-extra field, a null, a number written as ``40.0``) goes to ``Event.from_dict``, the reference validator, which
-accepts it or says exactly why not. So the fast path never changes what is accepted, only how quickly; a property
-test holds the two to the same answers.
+bounds, non-empty strings (blank ones are refused in Python, ``str.isspace``). A line that decodes is a valid event;
+a line that does not (bad JSON, an invalid value, an extra field, a null, a number written as ``40.0``) goes to
+``Event.from_dict``, the reference validator, which accepts it or says exactly why not. So the fast path never
+changes what is accepted, only how quickly; a property test holds the two to the same answers.
 """
 
 from __future__ import annotations
